@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every build, run and test dependency of daqz from Debian 12 packages.
+# Idempotent: packages already present are skipped by apt-get; safe to run on every build.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config git
+  libtorch-dev
+  libzmq3-dev cppzmq-dev
+  libprotobuf-dev protobuf-compiler
+  libboost-dev
+  prometheus-cpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libzfp-dev libzstd-dev liblz4-dev
+  libhdf5-dev
+  libcli11-dev libspdlog-dev nlohmann-json3-dev
+  libpng-dev libssl-dev
+  prometheus
+  python3 python3-zmq python3-numpy python3-h5py
+  curl iproute2
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
