@@ -1,0 +1,98 @@
+#include "transport/zmq_io.h"
+
+#include <zmq_addon.hpp>
+
+#include <cstring>
+
+namespace daqz {
+
+zmq::socket_t make_socket(zmq::context_t& ctx, zmq::socket_type type, const SocketOptions& o) {
+  zmq::socket_t s(ctx, type);
+  s.set(zmq::sockopt::sndhwm, o.hwm);
+  s.set(zmq::sockopt::rcvhwm, o.hwm);
+  s.set(zmq::sockopt::linger, o.linger_ms);
+  s.set(zmq::sockopt::maxmsgsize, o.max_message_bytes);
+  if (o.curve.enabled) {
+    if (o.curve.public_key.size() != 40 || o.curve.secret_key.size() != 40)
+      throw TransportError("CURVE keys must be 40-character Z85 strings");
+    s.set(zmq::sockopt::curve_publickey, o.curve.public_key);
+    s.set(zmq::sockopt::curve_secretkey, o.curve.secret_key);
+    if (o.curve.server) {
+      s.set(zmq::sockopt::curve_server, 1);
+    } else {
+      if (o.curve.server_public_key.size() != 40)
+        throw TransportError("CURVE client needs the server's 40-character public key");
+      s.set(zmq::sockopt::curve_serverkey, o.curve.server_public_key);
+    }
+  }
+  return s;
+}
+
+void bind_all(zmq::socket_t& socket, const std::vector<std::string>& endpoints) {
+  for (const auto& ep : endpoints) {
+    try {
+      socket.bind(ep);
+    } catch (const zmq::error_t& e) {
+      throw TransportError("cannot bind '" + ep + "': " + e.what());
+    }
+  }
+}
+
+void connect_all(zmq::socket_t& socket, const std::vector<std::string>& endpoints) {
+  for (const auto& ep : endpoints) {
+    try {
+      socket.connect(ep);
+    } catch (const zmq::error_t& e) {
+      throw TransportError("cannot connect to '" + ep + "': " + e.what());
+    }
+  }
+}
+
+bool send_message(zmq::socket_ref socket, const Message& m, std::chrono::milliseconds timeout) {
+  const std::string env = m.envelope.SerializeAsString();
+  const bool with_payload = m.envelope.payload_bytes() > 0 || !m.payload.empty();
+  socket.set(zmq::sockopt::sndtimeo, int(timeout.count()));
+  auto first = socket.send(zmq::buffer(env), with_payload ? zmq::send_flags::sndmore : zmq::send_flags::none);
+  if (!first) return false;
+  // Once the first part is queued, ZeroMQ delivers the whole multipart atomically: the second
+  // part cannot hit the high-water mark.
+  if (with_payload) {
+    zmq::message_t payload(m.payload.data(), m.payload.size());
+    (void)socket.send(payload, zmq::send_flags::none);
+  }
+  return true;
+}
+
+std::optional<std::vector<zmq::message_t>> recv_frames(zmq::socket_ref socket, std::chrono::milliseconds timeout) {
+  socket.set(zmq::sockopt::rcvtimeo, int(timeout.count()));
+  std::vector<zmq::message_t> frames;
+  const auto n = zmq::recv_multipart(socket, std::back_inserter(frames));
+  if (!n) return std::nullopt;
+  return frames;
+}
+
+Message message_from_frames(const std::vector<zmq::message_t>& frames, const ValidationLimits& limits) {
+  if (frames.empty() || frames.size() > 2)
+    throw ValidationError(RejectReason::kBadEnvelope,
+                          "message has " + std::to_string(frames.size()) + " frames, expected envelope + payload");
+  const bool has_payload = frames.size() == 2;
+  return parse_message(frames[0].data(), frames[0].size(), has_payload ? frames[1].data() : nullptr,
+                       has_payload ? frames[1].size() : 0, has_payload, limits);
+}
+
+std::vector<uint8_t> raw_frames_bytes(const std::vector<zmq::message_t>& frames) {
+  std::vector<uint8_t> out;
+  auto put32 = [&out](uint32_t v) {
+    const auto* p = reinterpret_cast<const uint8_t*>(&v);
+    out.insert(out.end(), p, p + 4);
+  };
+  put32(uint32_t(frames.size()));
+  for (const auto& f : frames) {
+    put32(uint32_t(f.size()));
+    const auto* p = static_cast<const uint8_t*>(f.data());
+    out.insert(out.end(), p, p + f.size());
+  }
+  return out;
+}
+
+}  // namespace daqz

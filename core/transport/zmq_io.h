@@ -1,0 +1,67 @@
+// ZeroMQ helpers shared by the services: socket creation with explicit high-water marks, linger
+// and maximum message size, and send/receive of daqz messages (envelope frame + payload frame).
+//
+//   zmq::context_t ctx{1};
+//   SocketOptions opt;  opt.hwm = 64;
+//   zmq::socket_t push = make_socket(ctx, zmq::socket_type::push, opt);
+//   connect_all(push, {"tcp://127.0.0.1:5555"});
+//   if (!send_message(push, msg, 100ms)) { /* would block: back-pressure, retry */ }
+//   if (auto frames = recv_frames(pull, 100ms)) { ... parse_message(...) }
+//
+// "Would block" and time-outs are ordinary outcomes ([[nodiscard]] bool / optional). Broken set-up
+// (bad endpoint) throws zmq::error_t with the endpoint in the message (TransportError).
+// Sockets are not thread-safe: one thread per socket, as ZeroMQ requires.
+#pragma once
+
+#include <zmq.hpp>
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "wire/message.h"
+
+namespace daqz {
+
+struct TransportError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct CurveConfig {
+  bool enabled = false;
+  std::string public_key;         // Z85, 40 chars: this socket's key pair
+  std::string secret_key;
+  std::string server_public_key;  // clients only: the server's public key
+  bool server = false;            // bind side acts as CURVE server
+};
+
+struct SocketOptions {
+  static constexpr int kDefaultHwm = 64;  // messages; ~10 MB of zero-suppressed wedges
+  int hwm = kDefaultHwm;                  // both send and receive high-water marks
+  int linger_ms = 2000;                   // bounded wait to flush on close
+  int64_t max_message_bytes = 64 << 20;   // ZMQ_MAXMSGSIZE: larger frames drop the peer
+  CurveConfig curve;
+};
+
+zmq::socket_t make_socket(zmq::context_t& ctx, zmq::socket_type type, const SocketOptions& options);
+void bind_all(zmq::socket_t& socket, const std::vector<std::string>& endpoints);
+void connect_all(zmq::socket_t& socket, const std::vector<std::string>& endpoints);
+
+// Sends envelope + payload (payload frame only if the envelope announces one). Returns false if
+// the message could not be queued within `timeout` (peer gone or back-pressure).
+[[nodiscard]] bool send_message(zmq::socket_ref socket, const Message& m, std::chrono::milliseconds timeout);
+
+// Receives one multipart message; std::nullopt on time-out.
+[[nodiscard]] std::optional<std::vector<zmq::message_t>> recv_frames(zmq::socket_ref socket,
+                                                                     std::chrono::milliseconds timeout);
+
+// Validates received frames into a Message (throws ValidationError; more than 2 frames, or none,
+// is kBadEnvelope).
+Message message_from_frames(const std::vector<zmq::message_t>& frames, const ValidationLimits& limits);
+
+// Concatenates frames for the quarantine file (u32 count, then u32 length + bytes per frame).
+std::vector<uint8_t> raw_frames_bytes(const std::vector<zmq::message_t>& frames);
+
+}  // namespace daqz
