@@ -38,4 +38,8 @@ std::vector<std::string> list_npy_files(const std::string& path);
 // Wedges from .npy files (uint16, rank 3); zero suppression is applied on read.
 std::unique_ptr<WedgeSource> make_npy_folder_source(const std::string& path, bool loop);
 
+// Other sources, declared with their options in their own headers:
+//   sim/tpc_simulator.h  make_tpc_sim_source(config, seed, max_events)  physics simulator
+//   sim/tpcml_hdf5.h     make_hdf5_source(path, options)                TPCMLDataInterface HDF5
+
 }  // namespace daqz
