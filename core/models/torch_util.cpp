@@ -1,0 +1,68 @@
+#include "models/torch_util.h"
+
+#include <sstream>
+
+namespace daqz {
+
+torch::Device parse_torch_device(const std::string& device) {
+  if (device == "cpu") return torch::Device(torch::kCPU);
+  if (device.rfind("cuda", 0) == 0) {
+    int index = -1;
+    if (device.size() > 4) {
+      if (device[4] != ':' || device.size() == 5)
+        throw std::invalid_argument("device '" + device + "' is malformed; expected cpu, cuda or cuda:N");
+      try {
+        size_t used = 0;
+        index = std::stoi(device.substr(5), &used);
+        if (used != device.size() - 5 || index < 0) throw std::invalid_argument("index");
+      } catch (const std::exception&) {
+        throw std::invalid_argument("device '" + device + "' has a bad index; expected cuda:N with N >= 0");
+      }
+    }
+    if (!torch::cuda::is_available())
+      throw std::invalid_argument("device '" + device +
+                                  "' requested but CUDA is not available in this LibTorch build/machine");
+    const int count = static_cast<int>(torch::cuda::device_count());
+    if (index >= count)
+      throw std::invalid_argument("device '" + device + "' does not exist; this machine has " +
+                                  std::to_string(count) + " CUDA device(s)");
+    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index < 0 ? 0 : index));
+  }
+  throw std::invalid_argument("device '" + device + "' is unknown; expected cpu, cuda or cuda:N");
+}
+
+at::ScalarType parse_precision(const std::string& precision) {
+  if (precision == "fp32" || precision == "float32" || precision == "float") return at::kFloat;
+  if (precision == "bf16" || precision == "bfloat16") return at::kBFloat16;
+  throw std::invalid_argument("precision '" + precision + "' is unknown; expected fp32 or bf16");
+}
+
+std::string precision_name(at::ScalarType t) { return t == at::kBFloat16 ? "bf16" : "fp32"; }
+
+void set_torch_threads(int n) {
+  if (n > 0 && at::get_num_threads() != n) at::set_num_threads(n);
+}
+
+std::string shape_string(at::IntArrayRef sizes) {
+  std::ostringstream s;
+  s << "[";
+  for (size_t i = 0; i < sizes.size(); ++i) s << (i ? ", " : "") << sizes[i];
+  s << "]";
+  return s.str();
+}
+
+torch::Tensor instance_norm_fp32(const torch::Tensor& x, double eps) {
+  if (x.scalar_type() == at::kFloat) {
+    return at::instance_norm(x, {}, {}, {}, {}, /*use_input_stats=*/true, 0.1, eps, /*cudnn_enabled=*/false);
+  }
+  // Reduce over spatial axes in fp32, apply in fp32, cast back once.
+  const auto xf = x.to(at::kFloat);
+  std::vector<int64_t> dims;
+  for (int64_t d = 2; d < xf.dim(); ++d) dims.push_back(d);
+  const auto var_mean = at::var_mean(xf, dims, /*unbiased=*/false, /*keepdim=*/true);
+  const auto& var = std::get<0>(var_mean);
+  const auto& mean = std::get<1>(var_mean);
+  return ((xf - mean) * at::rsqrt(var + eps)).to(x.scalar_type());
+}
+
+}  // namespace daqz
