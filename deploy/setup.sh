@@ -15,6 +15,7 @@ PACKAGES=(
   libhdf5-dev
   libcli11-dev libspdlog-dev nlohmann-json3-dev
   libpng-dev libssl-dev
+  gnuplot-nox
   prometheus
   python3 python3-zmq python3-numpy python3-h5py
   curl iproute2

@@ -3,6 +3,7 @@
 
 #include "codec/codec.h"
 #include "codec/lossless_codec.h"
+#include "codec/zfp_codec.h"
 
 namespace daqz {
 namespace {
@@ -18,6 +19,7 @@ std::unique_ptr<WedgeCodec> make_lossless(const CodecOptions& o) {
 const std::vector<std::pair<std::string, WedgeFactory>>& wedge_factories() {
   static const std::vector<std::pair<std::string, WedgeFactory>> f = {
       {kLosslessCodecId, &make_lossless},
+      {kZfpCodecId, &make_zfp_codec},
   };
   return f;
 }
