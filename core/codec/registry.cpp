@@ -3,6 +3,8 @@
 
 #include "codec/codec.h"
 #include "codec/lossless_codec.h"
+#include "codec/jet_ae_codec.h"
+#include "codec/jet_float_trunc.h"
 #include "codec/zfp_codec.h"
 
 namespace daqz {
@@ -25,7 +27,12 @@ const std::vector<std::pair<std::string, WedgeFactory>>& wedge_factories() {
 }
 
 const std::vector<std::pair<std::string, JetFactory>>& jet_factories() {
-  static const std::vector<std::pair<std::string, JetFactory>> f = {};
+  static const std::vector<std::pair<std::string, JetFactory>> f = {
+      {kFloatTruncCodecId, [](const CodecOptions& o) -> std::unique_ptr<JetCodec> {
+         return std::make_unique<FloatTruncCodec>(o.params); }},
+      {kJetAeCodecId, &make_jet_ae_codec},
+      {kFloatTruncJetAeCodecId, &make_float_trunc_jet_ae_codec},
+  };
   return f;
 }
 
