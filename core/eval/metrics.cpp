@@ -10,10 +10,10 @@ namespace daqz {
 namespace {
 
 // log2(x + 1) of every 16-bit integer ADC value the truth can hold (10-bit plus headroom).
-const std::array<float, 4096>& truth_log_table() {
-  static const std::array<float, 4096> table = [] {
-    std::array<float, 4096> t{};
-    for (size_t i = 0; i < t.size(); ++i) t[i] = float(std::log2(double(i) + 1.0));
+const std::array<double, 4096>& truth_log_table() {
+  static const std::array<double, 4096> table = [] {
+    std::array<double, 4096> t{};
+    for (size_t i = 0; i < t.size(); ++i) t[i] = std::log2(double(i) + 1.0);
     return t;
   }();
   return table;
@@ -22,6 +22,15 @@ const std::array<float, 4096>& truth_log_table() {
 inline double truth_log(uint16_t x) {
   const auto& t = truth_log_table();
   return x < t.size() ? t[x] : std::log2(double(x) + 1.0);
+}
+
+// The same for a reconstruction; integer values (lossless codecs) hit the table, so a perfect
+// reconstruction gives exactly 0.
+inline double recon_log(float y) {
+  const auto& t = truth_log_table();
+  if (!(y > 0.0f)) return 0.0;
+  if (y < float(t.size()) && y == std::floor(y)) return t[size_t(y)];
+  return std::log2(double(y) + 1.0);
 }
 
 }  // namespace
@@ -55,7 +64,7 @@ void MetricsAccumulator::add_wedge(const DenseWedge& truth, const float* recon, 
     const double d = double(x) - double(y);
     sq += d * d;
     const double lx = truth_log(x);
-    const double ly = y > 0.0f ? std::log2(double(y) + 1.0) : 0.0;
+    const double ly = recon_log(y);
     log_abs += std::fabs(lx - ly);
     const bool tn = x > 0, rn = y > 0.0f;
     t_nz += tn;

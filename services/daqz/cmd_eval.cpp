@@ -1,0 +1,106 @@
+// `daqz eval`: compression ratio, distortion and speed of a model or baseline codec on wedges (or jets).
+//
+//   daqz eval --model deploy/models/bcae-2d-sim --input data/test --json
+//   daqz eval --codec zfp:mode=rate,rate=0.5 --input data/test --max-wedges 20
+//   daqz eval --model ../shared/anchors/bcae-v1 --input ../shared/anchors/bcae-v1/probe_wedge.npy \
+//             --baselines --plot plots/
+//
+// TPC wedges go through core/eval/wedge_eval.h; jet models ("jet-*" arch) and jet codecs through
+// core/eval/jet_eval.h. Text output includes the ZFP/lossless baselines unless --no-baselines;
+// JSON includes them with --baselines.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "command.h"
+#include "eval/jet_eval.h"
+#include "eval/wedge_eval.h"
+
+namespace daqz::cli {
+namespace {
+
+struct EvalOptions {
+  std::string model_dir;
+  std::string codec;
+  std::string input;
+  bool json = false;
+  std::string plot_dir;
+  double threshold = -1;
+  bool baselines = false;
+  bool no_baselines = false;
+  size_t max_wedges = 0;
+  int threads = 2;
+  size_t batch = 0;
+  std::string zfp_domain = "adc";
+};
+
+int run_eval(const EvalOptions& opt) {
+  if (opt.model_dir.empty() == opt.codec.empty())
+    throw std::invalid_argument("give exactly one of --model DIR or --codec SPEC (see daqz eval --help)");
+
+  if ((!opt.model_dir.empty() && is_jet_model_dir(opt.model_dir)) ||
+      (!opt.codec.empty() && is_jet_codec_spec(opt.codec))) {
+    JetEvalArgs jet;
+    jet.model_dir = opt.model_dir;
+    jet.codec = opt.codec;
+    if (!opt.input.empty()) jet.input = opt.input;
+    jet.json = opt.json;
+    jet.plot_dir = opt.plot_dir;
+    jet.threads = opt.threads;
+    return run_jet_eval(jet);
+  }
+
+  if (opt.input.empty()) throw std::invalid_argument("--input FILE_OR_FOLDER of .npy wedges is required");
+  WedgeEvalArgs args;
+  args.model_dir = opt.model_dir;
+  args.codec = opt.codec;
+  args.input = opt.input;
+  if (opt.threshold >= 0) args.threshold = opt.threshold;
+  args.baselines = opt.json ? opt.baselines : !opt.no_baselines;
+  args.zfp_domain = opt.zfp_domain;
+  args.max_wedges = opt.max_wedges;
+  args.threads = opt.threads;
+  args.batch = opt.batch;
+  args.plot_dir = opt.plot_dir;
+  const WedgeEvalReport report = run_wedge_evaluation(args);
+  if (opt.json)
+    std::printf("%s\n", report_to_json(report).dump(2).c_str());
+  else
+    std::printf("%s", report_to_text(report).c_str());
+  return 0;
+}
+
+void setup_eval(CLI::App& sub, int& exit_code) {
+  auto opt = std::make_shared<EvalOptions>();
+  sub.add_option("--model,-m", opt->model_dir, "Model directory (model.json + weights): BCAE or jet model")
+      ->check(CLI::ExistingDirectory);
+  sub.add_option("--codec,-c", opt->codec,
+                 "Baseline codec instead of a model: lossless, zfp[:mode=accuracy,tolerance=X | "
+                 "mode=rate,rate=R][,post_threshold=T][,domain=adc|log], or a jet codec");
+  sub.add_option("--input,-i", opt->input, "A .npy wedge or a folder of them (jets: see the jet eval docs)");
+  sub.add_flag("--json", opt->json, "Print one JSON object (baselines only with --baselines)");
+  sub.add_option("--plot", opt->plot_dir, "Write PNG figures into this folder (needs gnuplot)");
+  sub.add_option("--threshold", opt->threshold, "BCAE segmentation threshold h (default: the model card's)")
+      ->check(CLI::Range(0.0, 1.0));
+  sub.add_flag("--baselines", opt->baselines, "Also evaluate ZFP sweeps and lossless, matched by ratio");
+  sub.add_flag("--no-baselines", opt->no_baselines, "Text output without the baselines");
+  sub.add_option("--zfp-domain", opt->zfp_domain, "Values the ZFP baselines compress: raw ADC (as the "
+                                                  "BCAE paper), log2(ADC+1), or both")
+      ->check(CLI::IsMember({"adc", "log", "both"}))
+      ->capture_default_str();
+  sub.add_option("--max-wedges", opt->max_wedges, "Evaluate at most N wedges (0 = all)")->capture_default_str();
+  sub.add_option("--threads", opt->threads, "LibTorch intra-op threads of a neural codec")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  sub.add_option("--batch", opt->batch, "Wedges per encode call (0 = the codec's preferred batch)")
+      ->capture_default_str();
+  sub.callback([opt, &exit_code] { exit_code = run_eval(*opt); });
+}
+
+}  // namespace
+
+DAQZ_COMMAND(eval, "Evaluate a model or baseline codec: ratio, MSE, log-MAE, PSNR, precision/recall, speed",
+             setup_eval);
+
+}  // namespace daqz::cli
