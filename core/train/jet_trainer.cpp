@@ -74,7 +74,9 @@ class Trainer {
       throw std::invalid_argument("jet training: schedule must be cosine or constant, got '" + o_.schedule + "'");
     name_ = o_.name.empty() ? fs::path(o_.out_dir).lexically_normal().filename().string() : o_.name;
     if (name_.empty() || name_ == ".") name_ = fs::absolute(o_.out_dir).lexically_normal().parent_path().filename();
-    fs::create_directories(fs::path(o_.out_dir) / "checkpoint");
+    ckpt_dir_ = o_.checkpoint_dir.empty() ? fs::path(o_.out_dir) / "checkpoint" : fs::path(o_.checkpoint_dir);
+    fs::create_directories(o_.out_dir);
+    fs::create_directories(ckpt_dir_);
     set_torch_threads(o_.threads);
 
     load_data();
@@ -203,7 +205,7 @@ class Trainer {
     std::fflush(stderr);
   }
 
-  fs::path ckpt(const char* file) const { return fs::path(o_.out_dir) / "checkpoint" / file; }
+  fs::path ckpt(const char* file) const { return ckpt_dir_ / file; }
 
   void save_checkpoint(int epochs_done) {
     torch::save(net_, ckpt("model.pt.tmp").string());
@@ -220,7 +222,7 @@ class Trainer {
   int load_checkpoint() {
     if (!fs::exists(ckpt("state.json"))) {
       spdlog::warn("{}: --resume but no checkpoint in {}; starting from scratch", name_,
-                   (fs::path(o_.out_dir) / "checkpoint").string());
+                   ckpt_dir_.string());
       return 0;
     }
     nlohmann::json st;
@@ -302,6 +304,7 @@ class Trainer {
   JetAeSpec spec_;
   std::string name_;
   std::string data_desc_;
+  fs::path ckpt_dir_;
   JetNormalisation norm_;
   torch::Tensor train_, val_;
   JetAeNet net_{nullptr};

@@ -7,8 +7,8 @@
 //   o.train_jets = 500000;  o.epochs = 20;  o.seed = 1;
 //   int rc = run_jet_training(o);   // 0 on success; prints a progress line (losses, ETA) to stderr
 //
-// Resume: each epoch ends with a checkpoint (<out_dir>/checkpoint/: model, optimizer, epoch,
-// losses); `resume = true` continues from it with the same schedule and data (regenerated from
+// Resume: each epoch ends with a checkpoint (checkpoint_dir, default <out_dir>/checkpoint/: model,
+// optimizer, epoch, losses); `resume = true` continues from it with the same schedule and data (regenerated from
 // the data seed), so an interrupted run ends where an uninterrupted one would have.
 // Normalisation: fitted (JetNormalisation::fit) on the training jets. Loss: MSE in normalised units.
 // Optimiser Adam or AdamW, LR schedule cosine (to lr * 0.01) after a one-epoch linear warm-up, or
@@ -42,6 +42,7 @@ struct JetTrainOptions {
   std::string schedule = "cosine";  // cosine | constant
   int threads = 1;
   bool resume = false;
+  std::string checkpoint_dir;       // default <out_dir>/checkpoint (keep it out of shipped model dirs)
   double max_minutes = 0;           // stop (with a checkpoint) after this wall time; 0 = no limit
   std::string command_line;         // recorded in model.json
 };
