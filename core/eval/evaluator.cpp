@@ -61,6 +61,13 @@ CodecEvalResult evaluate_codec(WedgeCodec& codec, const EvalWedges& data, const 
   std::optional<ThresholdSweep> sweep;
   if (!options.post_thresholds.empty()) sweep.emplace(options.post_thresholds);
 
+  if (options.warmup && !data.wedges.empty()) {
+    std::vector<const SparseWedge*> first;
+    for (size_t i = 0; i < std::min(batch, data.wedges.size()); ++i) first.push_back(&data.wedges[i]);
+    const std::vector<EncodedRecord> warm = codec.encode(first);
+    if (!warm.empty()) codec.decode(warm.front());
+  }
+
   double encode_s = 0, decode_s = 0;
   std::vector<const SparseWedge*> ptrs;
   for (size_t start = 0; start < data.wedges.size(); start += batch) {

@@ -57,6 +57,9 @@ struct EvalRunOptions {
   bool histograms = false;
   size_t batch = 0;                     // wedges per encode() call; 0 = codec->preferred_batch()
   std::vector<float> post_thresholds;   // when set: pick the best (lowest MSE) of these after decoding
+  // One untimed encode + decode of the first wedge before timing: neural codecs build their kernels
+  // (oneDNN primitives, allocations) on the first call, which would dominate a small evaluation.
+  bool warmup = true;
 };
 
 CodecEvalResult evaluate_codec(WedgeCodec& codec, const EvalWedges& data, const EvalRunOptions& options);

@@ -133,6 +133,7 @@ void write_histogram_plot(const std::string& png_path, const HistogramPlot& plot
   header(gp, png_path, plot.width, plot.height, plot.title, "inside " + plot.key_position);
   gp << "set xlabel " << plain(plot.xlabel) << "\nset ylabel " << plain(plot.ylabel) << "\n";
   if (plot.log_y) gp << "set logscale y\n";
+  if (plot.x_max > plot.x_min) gp << "set xrange [" << number(plot.x_min) << ":" << number(plot.x_max) << "]\n";
   std::ostringstream plot_cmd;
   for (size_t s = 0; s < plot.series.size(); ++s) {
     const HistogramSeries& h = plot.series[s];

@@ -54,6 +54,7 @@ struct HistogramPlot {
   bool log_y = false;
   bool normalise = true;  // each series divided by its total (compares shapes of unequal samples)
   std::string key_position = "top right";
+  double x_min = 0, x_max = 0;  // x range shown; equal = the whole binned range
   int width = 900, height = 600;
   std::vector<HistogramSeries> series;
 };

@@ -212,6 +212,8 @@ std::vector<std::string> write_eval_plots(const std::string& dir, const std::vec
     HistogramPlot hp;
     hp.title = "log2(ADC+1) of nonzero voxels: " + r->label;
     hp.xlabel = "log2(ADC + 1)";
+    hp.x_min = 4.5;  // nonzero truth starts at log2(66) = 6.04; ZFP's post-threshold may go lower
+    hp.x_max = LogAdcHistograms::kLogHistMax;
     hp.series.push_back({"truth", 0.0, LogAdcHistograms::kLogHistMax, as_doubles(h.truth)});
     hp.series.push_back({"reconstruction", 0.0, LogAdcHistograms::kLogHistMax, as_doubles(h.recon)});
     const std::string hist_path = (fs::path(dir) / ("log_adc_hist_" + file_safe(r->label) + ".png")).string();
