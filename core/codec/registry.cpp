@@ -1,6 +1,7 @@
 // Codec factories by id. Each codec adds one line here (explicit, so the static library keeps it).
 #include <algorithm>
 
+#include "codec/bcae_codec.h"
 #include "codec/codec.h"
 #include "codec/lossless_codec.h"
 #include "codec/jet_ae_codec.h"
@@ -21,6 +22,7 @@ std::unique_ptr<WedgeCodec> make_lossless(const CodecOptions& o) {
 const std::vector<std::pair<std::string, WedgeFactory>>& wedge_factories() {
   static const std::vector<std::pair<std::string, WedgeFactory>> f = {
       {kLosslessCodecId, &make_lossless},
+      {kBcaeCodecId, &make_bcae_codec},
       {kZfpCodecId, &make_zfp_codec},
   };
   return f;

@@ -1,0 +1,33 @@
+// The BCAE wedge codec: a trained BCAE model directory (deploy/models/<name>/, see models/model_card.h)
+// turned into a WedgeCodec. encode() runs the encoder on a batch of wedges and stores each wedge's code
+// as fp16 (one EncodedRecord per wedge); decode() runs the bicephalous decoder and applies
+// ADC = 64 + 6 exp(regression) where segmentation >= threshold, else 0.
+//
+//   CodecOptions o;
+//   o.model_dir = "deploy/models/bcae-2d-sim";   // model.json arch: "bcae-v1" or "bcae-2d"
+//   o.intra_op_threads = 2;
+//   o.params["precision"] = "bf16";               // encoder precision: fp32 (default) | bf16
+//   auto codec = make_wedge_codec("bcae", o);     // throws CodecError
+//
+// Options (CodecOptions::params): precision (fp32|bf16; transposed convolutions, i.e. the decoder, stay
+// fp32), batch (preferred batch size, default 4), threshold (overrides the model card's h for records
+// this codec encodes), channels_last (0|1), verify_weights (1 = check SHA-256 of the weight files,
+// default). device: "cpu" or "cuda[:N]" (fails at construction when CUDA is unavailable).
+//
+// Records carry model name, version, "<encoder sha>:<decoder sha>", latent_shape and params
+// {threshold, precision}; decode() refuses records of another model or shape.
+// Thread-safety: one instance per worker thread (LibTorch InferenceMode is opened inside each call).
+// Errors: CodecError for everything, LibTorch errors included (retryable = false).
+#pragma once
+
+#include <memory>
+
+#include "codec/codec.h"
+
+namespace daqz {
+
+inline constexpr char kBcaeCodecId[] = "bcae";
+
+std::unique_ptr<WedgeCodec> make_bcae_codec(const CodecOptions& options);
+
+}  // namespace daqz
