@@ -79,6 +79,8 @@ void TpcPhysics::validate() const {
   if (!(tsallis_temperature_gev > 0) || !(tsallis_n > 3)) fail("need tsallis_temperature_gev > 0, tsallis_n > 3");
   if (!(secondary_electrons_per_primary >= 0) || !(secondary_pt_mean_gev > 0))
     fail("need secondary_electrons_per_primary >= 0 and secondary_pt_mean_gev > 0");
+  if (!(soft_hits_per_primary_per_layer >= 0) || !(soft_hit_charge_mean_adc > 0))
+    fail("need soft_hits_per_primary_per_layer >= 0 and soft_hit_charge_mean_adc > 0");
   if (max_half_turns == 0 || max_half_turns > 64) fail("max_half_turns must be in [1, 64]");
   if (!(magnetic_field_tesla > 0)) fail("magnetic_field_tesla must be > 0");
   if (!(electrons_per_cm_mpv > 0) || !(gem_gain > 0)) fail("electrons_per_cm_mpv and gem_gain must be > 0");
@@ -132,6 +134,8 @@ void visit_physics(P& p, F&& f) {
   f("tsallis_n", p.tsallis_n);
   f("secondary_electrons_per_primary", p.secondary_electrons_per_primary);
   f("secondary_pt_mean_gev", p.secondary_pt_mean_gev);
+  f("soft_hits_per_primary_per_layer", p.soft_hits_per_primary_per_layer);
+  f("soft_hit_charge_mean_adc", p.soft_hit_charge_mean_adc);
   f("max_half_turns", p.max_half_turns);
   f("magnetic_field_tesla", p.magnetic_field_tesla);
   f("electrons_per_cm_mpv", p.electrons_per_cm_mpv);

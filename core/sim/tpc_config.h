@@ -88,8 +88,13 @@ struct TpcPhysics {
   double tsallis_n = 10.0;
   // Low-momentum secondary electrons (photon conversions, delta rays) per primary, with an
   // exponential pT spectrum; those above ~0.13 GeV reach the outer group as loopers.
-  double secondary_electrons_per_primary = 0.6;
+  double secondary_electrons_per_primary = 1.2;
   double secondary_pt_mean_gev = 0.07;
+  // Soft background: point-like charge blobs (Compton and photo-electrons from photons converting
+  // in the gas, low-energy delta electrons, neutron recoils) spread uniformly in the drift volume.
+  // Mean count per primary per pad layer, and mean charge (exponential) in peak-ADC units.
+  double soft_hits_per_primary_per_layer = 0.07;
+  double soft_hit_charge_mean_adc = 40.0;
   // Half-turns a helix is followed before it is considered scattered/stopped (loopers come back
   // through the inner detectors every turn; 1 = outgoing leg only, 2 = out and back, ...).
   uint32_t max_half_turns = 4;
@@ -98,19 +103,21 @@ struct TpcPhysics {
   // --- Ionisation and transport ---------------------------------------------------------------
   // Most probable ionisation electrons per cm for a minimum-ionising particle in Ne:CF4, scaled by
   // a Bethe-like 1/beta^2 below beta*gamma = 3.5 and a small relativistic rise above it.
-  double electrons_per_cm_mpv = 34.0;
-  double max_ionisation_factor = 12.0;  // cap of the 1/beta^2 growth for slow hadrons
+  double electrons_per_cm_mpv = 20.0;
+  double max_ionisation_factor = 40.0;  // cap of the 1/beta^2 growth for slow hadrons
   // Landau fluctuations of each step: Q = Q_mpv * (1 + width * (lambda - lambda_mpv)), lambda a
   // standard Landau variate truncated at landau_lambda_max (delta electrons that escape the step).
-  double landau_width = 0.22;
-  double landau_lambda_max = 60.0;
+  double landau_width = 0.32;
+  double landau_lambda_max = 100.0;
   double step_cm = 0.4;       // track step length: one charge deposit per step
   double gem_gain = 2000.0;   // quadruple-GEM effective gain
   double diffusion_transverse_cm_per_sqrt_cm = 0.006;
-  double diffusion_longitudinal_cm_per_sqrt_cm = 0.012;
+  // Effective longitudinal spread: the Ne:CF4 gas value is ~0.012; 0.03 also absorbs the arrival-time
+  // smearing sPHENIX's simulation adds, and reproduces the reference's run lengths along time.
+  double diffusion_longitudinal_cm_per_sqrt_cm = 0.03;
   // Width of the induced charge on the pad plane (GEM spread + zigzag pad sharing), added in
   // quadrature to the transverse diffusion.
-  double pad_response_sigma_cm = 0.10;
+  double pad_response_sigma_cm = 0.08;
 
   // --- Electronics (SAMPA) --------------------------------------------------------------------
   double shaping_peaking_ns = 80.0;  // CR-RC^4 semi-Gaussian, peak-normalised

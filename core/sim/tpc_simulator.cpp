@@ -351,6 +351,13 @@ struct TpcSimulator::Impl {
       part.charge = rng.uniform() < 0.5 ? 1 : -1;
       transport(rng, part, col);
     }
+    const uint64_t n_soft = rng.poisson(p.soft_hits_per_primary_per_layer * double(n_primary) * layers);
+    for (uint64_t i = 0; i < n_soft; ++i) {
+      const uint32_t layer = uint32_t(rng.next() % layers);
+      const double phi = kTwoPi * rng.uniform();
+      const double z = half_length * (2 * rng.uniform() - 1);
+      add_deposit(layer, phi, z, col.time_ns, rng.exponential(p.soft_hit_charge_mean_adc));
+    }
     const uint64_t n_secondary = rng.poisson(p.secondary_electrons_per_primary * double(n_primary));
     info.secondaries += n_secondary;
     for (uint64_t i = 0; i < n_secondary; ++i) {
