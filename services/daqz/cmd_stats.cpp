@@ -4,7 +4,6 @@
 //   daqz stats data/sim --json            # machine-readable
 //   daqz stats data/sim                   # table, with the reference values beside when found
 //   daqz stats frames.h5 --first-layer 32
-#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <climits>
@@ -142,7 +141,8 @@ int run_stats(const StatsOptions& opt) {
   } else {
     size_t skipped = 0;
     const auto files = wedge_files(root, skipped);
-    if (skipped) spdlog::info("skipped {} .npy files that are not uint16 rank-3 wedges", skipped);
+    // stderr, so that --json output stays parseable.
+    if (skipped) std::fprintf(stderr, "daqz stats: skipped %zu .npy files that are not uint16 rank-3 wedges\n", skipped);
     if (files.empty()) throw std::runtime_error("no wedge .npy files (uint16, rank 3) under '" + opt.path + "'");
     for (const auto& f : files) {
       take(wedge_from_npy(read_npy(f), "'" + f + "'"));
