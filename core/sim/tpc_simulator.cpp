@@ -153,6 +153,23 @@ double landau_from_uniforms(double u1, double u2) {
   return half_pi * x + std::log(half_pi);
 }
 
+double landau_cdf(double x) {
+  // P(X <= x) for X = a(V) - (2/pi) ln W (the CMS construction, W ~ Exp(1)) is the average over
+  // V ~ U(-pi/2, pi/2) of P(W >= exp((pi/2)(a(V) - x))); a(V) already holds the Landau scaling.
+  const int n = 2048;
+  const double half_pi = kPi / 2;
+  double sum = 0;
+  for (int i = 0; i < n; ++i) {
+    const double v = -half_pi + kPi * (i + 0.5) / n;
+    const double a = (half_pi + v) * std::tan(v) - std::log(half_pi * std::cos(v) / (half_pi + v));
+    // lambda = half_pi * (2/pi) * (a - ln W) + ln(half_pi) = a - ln W + ln(half_pi)
+    const double e = a + std::log(half_pi) - x;  // lambda <= x  <=>  ln W >= e
+    if (e > 700) continue;
+    sum += std::exp(-std::exp(e));
+  }
+  return sum / n;
+}
+
 struct TpcSimulator::Impl {
   TpcSimConfig cfg;
   TpcEventInfo info;
@@ -171,7 +188,9 @@ struct TpcSimulator::Impl {
   // Shaping response convolved with longitudinal diffusion: kShapeLevels widths x samples of x in
   // [kShapeLo, kShapeHi] bins at kShapeRes per bin.
   static constexpr int kShapeLevels = 12;
-  static constexpr double kShapeLo = -1.0, kShapeHi = 7.5;  // CR-RC^4 tail < 3e-4 of the peak
+  // Window: the longitudinal spread reaches ~0.75 bins at full drift (leading edge to -2 bins); the
+  // CR-RC^4 tail at +6.5 bins is < 1e-3 of the peak.
+  static constexpr double kShapeLo = -2.0, kShapeHi = 6.5;
   static constexpr int kShapeRes = 64;
   double shape_sigma_step = 0;
   std::vector<float> shape_table;  // [level][x]
@@ -180,6 +199,8 @@ struct TpcSimulator::Impl {
   static constexpr double kCdfRange = 6.0;
   static constexpr int kCdfRes = 512;
   std::vector<float> cdf_table;
+  // Quantiles of the Landau distribution truncated at landau_lambda_max (no rejection loop).
+  std::vector<float> landau_quantiles;
   // Noise quantiles for fast Gaussian draws.
   std::array<float, 4096> noise_quantiles{};
 
@@ -237,6 +258,7 @@ struct TpcSimulator::Impl {
       noise_quantiles[i] = float(0.5 * (lo + hi));
     }
 
+    build_landau_table();
     buckets.resize(g.wedges_per_frame());
     signal.assign(size_t(pads_per_sector) * layers * time_bins, 0.0f);
     t_lo.assign(size_t(pads_per_sector) * layers, int16_t(time_bins));
@@ -287,6 +309,28 @@ struct TpcSimulator::Impl {
     }
   }
 
+  void build_landau_table() {
+    // CDF on a grid dense at the peak, then inverted at equally spaced probabilities.
+    const double lo = -4.0, hi = cfg.physics.landau_lambda_max;
+    const int n = 1024;
+    std::vector<double> xs(n + 1), cdf(n + 1);
+    for (int i = 0; i <= n; ++i) {
+      const double f = double(i) / n;
+      xs[i] = lo + (hi - lo) * f * f;
+      cdf[i] = landau_cdf(xs[i]);
+    }
+    const double top = cdf[n];
+    landau_quantiles.resize(8192 + 1);
+    int j = 0;
+    for (size_t k = 0; k < landau_quantiles.size(); ++k) {
+      const double u = top * double(k) / double(landau_quantiles.size() - 1);
+      while (j < n - 1 && cdf[j + 1] < u) ++j;
+      const double span = cdf[j + 1] - cdf[j];
+      const double f = span > 0 ? std::clamp((u - cdf[j]) / span, 0.0, 1.0) : 0.0;
+      landau_quantiles[k] = float(xs[j] + f * (xs[j + 1] - xs[j]));
+    }
+  }
+
   float normal_cdf(float x) const {
     float f = (x + float(kCdfRange)) * kCdfRes;
     if (f <= 0) return 0.0f;
@@ -319,12 +363,10 @@ struct TpcSimulator::Impl {
   }
 
   double landau_factor(Rng& rng) const {
-    const TpcPhysics& p = cfg.physics;
-    double lambda;
-    do {
-      lambda = landau_from_uniforms(rng.uniform_open(), rng.uniform_open());
-    } while (lambda > p.landau_lambda_max);
-    return std::max(0.05, 1.0 + p.landau_width * (lambda + 0.22278));
+    const double pos = rng.uniform() * double(landau_quantiles.size() - 1);
+    const size_t i = size_t(pos);
+    const double lambda = landau_quantiles[i] + (pos - double(i)) * (landau_quantiles[i + 1] - landau_quantiles[i]);
+    return std::max(0.05, 1.0 + cfg.physics.landau_width * (lambda + 0.22278));
   }
 
   // ---- Event generation ---------------------------------------------------------------------
@@ -405,7 +447,8 @@ struct TpcSimulator::Impl {
         const double psi = psi_a + (i + 0.5) * dpsi;
         const double phi = part.phi + sense * 0.5 * std::fmod(psi, kTwoPi);
         const double z = col.vertex_z_cm + dz_dpsi * psi;
-        add_deposit(layer, phi, z, col.time_ns, charge_per_cm * step_len * landau_factor(rng));
+        const double dr = diameter * std::abs(std::sin(0.5 * psi)) - row_radius[layer];
+        add_deposit(layer, phi, z, col.time_ns, charge_per_cm * step_len * landau_factor(rng), dr);
       }
     };
 
@@ -426,7 +469,9 @@ struct TpcSimulator::Impl {
     }
   }
 
-  void add_deposit(uint32_t layer, double phi, double z, double t_coll_ns, double charge) {
+  // A charge at radial offset dr from the centre of pad row `layer`: the part of its transverse
+  // spread that crosses a row boundary is induced on the neighbouring row.
+  void add_deposit(uint32_t layer, double phi, double z, double t_coll_ns, double charge, double dr = 0.0) {
     if (std::abs(z) >= half_length) return;
     const TpcPhysics& p = cfg.physics;
     const uint32_t half = z < 0 ? 0 : 1;
@@ -436,13 +481,23 @@ struct TpcSimulator::Impl {
     const double sigma_cm = std::sqrt(p.diffusion_transverse_cm_per_sqrt_cm *
                                           p.diffusion_transverse_cm_per_sqrt_cm * drift +
                                       p.pad_response_sigma_cm * p.pad_response_sigma_cm);
-    const double sigma_pad = sigma_cm / pad_pitch[layer];
     const double sigma_t = p.diffusion_longitudinal_cm_per_sqrt_cm * std::sqrt(drift) / bin_cm;
     const int level = std::min(kShapeLevels - 1, int(std::lround(sigma_t / shape_sigma_step)));
     double phi_wrapped = std::fmod(phi, kTwoPi);
     if (phi_wrapped < 0) phi_wrapped += kTwoPi;
     const double u = phi_wrapped / kTwoPi * pads_total;
+    const float inv_sigma = float(1.0 / sigma_cm);
+    const double leak_up = layer + 1 < layers ? normal_cdf(float(dr - row_half_height) * inv_sigma) : 0.0;
+    const double leak_down = layer > 0 ? normal_cdf(float(-row_half_height - dr) * inv_sigma) : 0.0;
+    push_deposit(half, layer, u, time, charge * (1.0 - leak_up - leak_down), sigma_cm, level);
+    if (leak_up > 0.02) push_deposit(half, layer + 1, u, time, charge * leak_up, sigma_cm, level);
+    if (leak_down > 0.02) push_deposit(half, layer - 1, u, time, charge * leak_down, sigma_cm, level);
+  }
+
+  void push_deposit(uint32_t half, uint32_t layer, double u, double time, double charge, double sigma_cm,
+                    int level) {
     const uint32_t sector = std::min(sectors - 1, uint32_t(u / pads_per_sector));
+    const double sigma_pad = sigma_cm / pad_pitch[layer];
     Deposit d;
     d.time = float(time);
     d.charge = float(charge);
@@ -468,8 +523,8 @@ struct TpcSimulator::Impl {
   // ---- Digitisation -------------------------------------------------------------------------
 
   void spread(const Deposit& d) {
-    const int a_first = std::max(0, int(std::floor(d.pad - 4.0f * d.pad_sigma)));
-    const int a_last = std::min(int(pads_per_sector) - 1, int(std::floor(d.pad + 4.0f * d.pad_sigma)));
+    const int a_first = std::max(0, int(std::floor(d.pad - 3.0f * d.pad_sigma)));
+    const int a_last = std::min(int(pads_per_sector) - 1, int(std::floor(d.pad + 3.0f * d.pad_sigma)));
     if (a_first > a_last) return;
     const int t_first = std::max(0, int(std::ceil(d.time + float(kShapeLo))));
     const int t_last = std::min(int(time_bins) - 1, int(std::floor(d.time + float(kShapeHi))));

@@ -59,5 +59,8 @@ std::unique_ptr<WedgeSource> make_tpc_sim_source(const TpcSimConfig& config, uin
 // A standard Landau variate (mode at -0.2228), drawn from two uniforms u1, u2 in (0, 1) with the
 // Chambers-Mallows-Stuck method. Exposed for tests.
 double landau_from_uniforms(double u1, double u2);
+// Cumulative distribution of the same standard Landau law (numerical integral; the simulator
+// tabulates its inverse once per instance, truncated at landau_lambda_max).
+double landau_cdf(double x);
 
 }  // namespace daqz

@@ -52,6 +52,28 @@ TEST(TpcSimulator, LandauSamplerPeaksAtTheLandauMode) {
   EXPECT_NEAR(-3.0 + (mode_bin + 0.5) * 0.05, -0.2228, 0.15);
 }
 
+TEST(TpcSimulator, LandauCdfAgreesWithTheSampler) {
+  uint64_t x = 99;
+  auto uniform = [&] {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    return ((x >> 11) + 0.5) * 0x1.0p-53;
+  };
+  const double points[] = {-1.0, 0.0, 1.0, 3.0, 10.0};
+  int below[5] = {0, 0, 0, 0, 0};
+  const int n = 200000;
+  for (int i = 0; i < n; ++i) {
+    const double l = landau_from_uniforms(uniform(), uniform());
+    for (int k = 0; k < 5; ++k) below[k] += l <= points[k];
+  }
+  double prev = 0;
+  for (int k = 0; k < 5; ++k) {
+    const double cdf = landau_cdf(points[k]);
+    EXPECT_NEAR(cdf, double(below[k]) / n, 0.005) << "x = " << points[k];
+    EXPECT_GT(cdf, prev);
+    prev = cdf;
+  }
+}
+
 TEST(TpcSimulator, DeterministicPerSeedAndEvent) {
   TpcSimConfig cfg;
   cfg.physics.pileup_rate_khz = 50;  // smaller events keep the test fast
