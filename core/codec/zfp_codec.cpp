@@ -2,6 +2,7 @@
 
 #include <zfp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -28,6 +29,8 @@ using FieldPtr = std::unique_ptr<zfp_field, FieldFreer>;
 
 // Bytes of zeroed slack after a payload: the bit reader fetches whole 64-bit words.
 constexpr size_t kReadSlack = 64;
+// log2(kAdcMax + 1): the largest value of the log domain.
+constexpr float kLogAdcMax = 10.0f;
 
 double parse_double(const std::string& key, const std::string& text) {
   try {
@@ -205,7 +208,8 @@ Reconstruction ZfpCodec::decode(const EncodedRecord& record) {
   const bool log_domain = settings.domain == ZfpSettings::Domain::kLog;
   const float cut = settings.post_threshold;
   for (float& v : r.adc) {
-    if (log_domain) v = std::exp2(v) - 1.0f;
+    // Log domain: clamp to the 10-bit range first, or a small error at a large value explodes.
+    if (log_domain) v = std::exp2(std::clamp(v, 0.0f, kLogAdcMax)) - 1.0f;
     if (!std::isfinite(v)) throw CodecError("zfp: decoded a non-finite value (corrupt payload)");
     if (cut > 0 && v < cut) v = 0.0f;
   }

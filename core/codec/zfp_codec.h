@@ -13,7 +13,7 @@
 //   rate            rate mode: compressed bits per voxel (default 0.5, ratio_dense = 16 / rate)
 //   post_threshold  after decompression, values below it (ADC units) become 0; 0 = off (default)
 //   domain          "adc" (default, as in the BCAE paper's baseline: raw ADC values) or
-//                   "log" (compresses log2(ADC + 1), decodes 2^y - 1)
+//                   "log" (compresses log2(ADC + 1), decodes 2^clamp(y, 0, 10) - 1)
 // The decoder takes everything it needs from the record (params + the ZFP header), not from the
 // instance, so any ZfpCodec decodes any ZFP record.
 //

@@ -142,9 +142,10 @@ CodecEvalResult evaluate_lossless(const EvalWedges& data, const EvalRunOptions& 
 
 std::vector<ZfpSettings> default_zfp_sweep(const std::vector<double>& target_ratios, ZfpSettings::Domain domain) {
   std::vector<ZfpSettings> out;
-  // In the log domain values span 0..10, so tolerances are scaled down by 2^7.
-  const int lo = domain == ZfpSettings::Domain::kLog ? -7 : 0;
-  for (int k = lo; k <= lo + 12; ++k) {
+  // In the log domain values span 0..10: tolerances from 2^-7; ZFP keeps a few guard bit planes, so
+  // reaching ratios above ~20 there takes tolerances well above the value range.
+  const bool log = domain == ZfpSettings::Domain::kLog;
+  for (int k = log ? -7 : 0; k <= (log ? 9 : 12); ++k) {
     ZfpSettings s;
     s.mode = ZfpSettings::Mode::kAccuracy;
     s.tolerance = std::ldexp(1.0, k);

@@ -68,7 +68,7 @@ CodecEvalResult evaluate_codec(WedgeCodec& codec, const EvalWedges& data, const 
 // throws CodecError if a wedge does not come back bit-exact).
 CodecEvalResult evaluate_lossless(const EvalWedges& data, const EvalRunOptions& options);
 
-// ZFP settings to sweep: fixed-accuracy tolerances 2^0..2^12 (ZFP rounds a tolerance down to a
+// ZFP settings to sweep: fixed-accuracy tolerances 2^0..2^12 (log domain 2^-7..2^9; ZFP rounds a tolerance down to a
 // power of two, so finer steps add nothing) and fixed-rate rates from 1/8 to 8 bits/voxel, plus for
 // each target ratio R the two fixed-rate settings whose ratios bracket R (ZFP's fixed-rate step is
 // 1/64 bit per voxel in 3-D). domain as in ZfpSettings.
