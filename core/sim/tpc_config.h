@@ -88,7 +88,7 @@ struct TpcPhysics {
   double tsallis_n = 10.0;
   // Low-momentum secondary electrons (photon conversions, delta rays) per primary, with an
   // exponential pT spectrum; those above ~0.13 GeV reach the outer group as loopers.
-  double secondary_electrons_per_primary = 1.2;
+  double secondary_electrons_per_primary = 0.8;
   double secondary_pt_mean_gev = 0.07;
   // Soft background: point-like charge blobs (Compton and photo-electrons from photons converting
   // in the gas, low-energy delta electrons, neutron recoils) spread uniformly in the drift volume.
