@@ -135,7 +135,8 @@ void print_text(const JetEvalResult& r) {
   std::printf("  %-28s %11s %11s %11s %9s %11s\n", "variable", "rel median", "rel w68", "rel w95", "n(x!=0)",
               "norm MSE");
   for (const auto& v : r.variables)
-    std::printf("  %-28s %11.3g %11.3g %11.3g %9zu %11.3g\n", v.name.c_str(), v.rel_median, v.rel_w68, v.rel_w95,
+    std::printf("  %-28s %11.3g %11.3g %11.3g %9zu %11.3g\n", v.name.c_str(), v.rel_median + 0.0, v.rel_w68 + 0.0,
+                v.rel_w95 + 0.0,
                 v.n_rel, v.mse_normalised);
   std::printf("  (w68/w95: half-widths of the central 68.27%% / 95%% intervals of (x_hat - x) / x)\n");
 }

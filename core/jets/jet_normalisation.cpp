@@ -100,7 +100,7 @@ JetNormalisation JetNormalisation::defaults(uint32_t schema_id) {
   return n;
 }
 
-JetNormalisation JetNormalisation::fit(uint32_t schema_id, const JetBatch& sample) {
+JetNormalisation JetNormalisation::fit(uint32_t schema_id, const JetBatch& sample, bool standardise_angles) {
   JetNormalisation n = defaults(schema_id);
   validate_jet_batch(sample);
   if (sample.schema_id != schema_id)
@@ -111,6 +111,11 @@ JetNormalisation JetNormalisation::fit(uint32_t schema_id, const JetBatch& sampl
   for (size_t c = 0; c < n.vars_.size(); ++c) {
     bool standardise = false;
     default_for(s.variable(c), &standardise);
+    const JetVarKind kind = s.variable(c).kind;
+    if (standardise_angles && (kind == JetVarKind::kEta || kind == JetVarKind::kAngle)) {
+      n.vars_[c].scale = 1;  // fitted below from the raw values
+      standardise = true;
+    }
     if (!standardise) continue;
     JetVarTransform& t = n.vars_[c];
     double sum = 0, sum2 = 0;

@@ -48,8 +48,10 @@ class JetNormalisation {
   // Fixed parameters for every variable of `schema_id` (plain log10 forms, no standardisation).
   static JetNormalisation defaults(uint32_t schema_id);
   // defaults() with shift/scale of the standardised variables fitted (mean/std) on `sample`, which
-  // must be in `schema_id`. Throws std::invalid_argument for a mismatched or empty sample.
-  static JetNormalisation fit(uint32_t schema_id, const JetBatch& sample);
+  // must be in `schema_id`. With `standardise_angles`, eta and phi are standardised too instead of
+  // the fixed eta / 3 and phi / pi (equal weight in an MSE loss). Throws std::invalid_argument for
+  // a mismatched or empty sample.
+  static JetNormalisation fit(uint32_t schema_id, const JetBatch& sample, bool standardise_angles = false);
   static JetNormalisation from_json(const nlohmann::json& j);
   nlohmann::json to_json() const;
 

@@ -161,7 +161,7 @@ class Trainer {
       train = project_jets(train, spec_.schema_id);
       val = project_jets(val, spec_.schema_id);
     }
-    norm_ = JetNormalisation::fit(spec_.schema_id, train);
+    norm_ = JetNormalisation::fit(spec_.schema_id, train, o_.standardise_angles);
     train_ = to_tensor(train, norm_);
     val_ = to_tensor(val, norm_);
     spdlog::info("{}: {} training jets, {} validation jets, schema {}", name_, train.n, val.n,

@@ -42,6 +42,7 @@ struct JetTrainOptions {
   std::string schedule = "cosine";  // cosine | constant
   int threads = 1;
   bool resume = false;
+  bool standardise_angles = false;  // eta, phi standardised instead of eta / 3, phi / pi
   std::string checkpoint_dir;       // default <out_dir>/checkpoint (keep it out of shipped model dirs)
   double max_minutes = 0;           // stop (with a checkpoint) after this wall time; 0 = no limit
   std::string command_line;         // recorded in model.json

@@ -34,6 +34,8 @@ void setup_train_jets(CLI::App& sub, int& exit_code) {
   sub.add_option("--threads", opt->threads, "LibTorch intra-op threads");
   sub.add_option("--max-minutes", opt->max_minutes, "stop after this many minutes (resume later)");
   sub.add_option("--checkpoint-dir", opt->checkpoint_dir, "checkpoint folder (default OUT/checkpoint)");
+  sub.add_flag("--standardise-angles", opt->standardise_angles,
+               "standardise eta and phi (default: fixed eta / 3, phi / pi)");
   sub.add_flag("--resume", opt->resume, "continue from the checkpoint folder");
   sub.callback([opt, &exit_code, &sub] {
     // CLI11 does not keep argv; rebuild the command line from the parsed options.
