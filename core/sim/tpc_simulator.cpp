@@ -14,6 +14,8 @@
 #include <array>
 #include <cmath>
 #include <deque>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -310,6 +312,20 @@ struct TpcSimulator::Impl {
   }
 
   void build_landau_table() {
+    // The table costs ~2M transcendental calls: built once per truncation value per process.
+    static std::mutex cache_mutex;
+    static std::map<double, std::vector<float>> cache;
+    std::lock_guard<std::mutex> lock(cache_mutex);
+    auto it = cache.find(cfg.physics.landau_lambda_max);
+    if (it == cache.end()) {
+      build_landau_table_uncached();
+      cache.emplace(cfg.physics.landau_lambda_max, landau_quantiles);
+    } else {
+      landau_quantiles = it->second;
+    }
+  }
+
+  void build_landau_table_uncached() {
     // CDF on a grid dense at the peak, then inverted at equally spaced probabilities.
     const double lo = -4.0, hi = cfg.physics.landau_lambda_max;
     const int n = 1024;
