@@ -111,8 +111,14 @@ void write_line_plot(const std::string& png_path, const LinePlot& plot) {
     gp << "$s" << s << " << EOD\n";
     for (size_t i = 0; i < ser.x.size(); ++i) {
       // Log axes cannot show non-positive values: leave them out rather than fail.
-      const bool drop = (plot.log_x && !(ser.x[i] > 0)) || (plot.log_y && !(ser.y[i] > 0));
-      gp << number(ser.x[i]) << " " << (drop ? "NaN" : number(ser.y[i]));
+      // A blank line instead of the point also breaks the line there.
+      const bool drop = (plot.log_x && !(ser.x[i] > 0)) || (plot.log_y && !(ser.y[i] > 0)) ||
+                        !std::isfinite(ser.x[i]) || !std::isfinite(ser.y[i]);
+      if (drop) {
+        gp << "\n";
+        continue;
+      }
+      gp << number(ser.x[i]) << " " << number(ser.y[i]);
       if (!ser.point_labels.empty()) gp << " " << data_string(ser.point_labels[i]);
       gp << "\n";
     }
@@ -167,15 +173,18 @@ void write_heat_map(const std::string& png_path, const HeatMap& map) {
   std::ostringstream gp;
   header(gp, png_path, map.width, map.height, map.title, "off");
   gp << "unset key\nset xlabel " << plain(map.xlabel) << "\nset ylabel " << plain(map.ylabel) << "\n"
-     << "set cblabel " << plain(map.zlabel) << " offset -1,0\nset rmargin 10\nset palette rgbformulae 30,31,32\n"
+     << "set cblabel " << plain(map.zlabel) << " offset -1,0\nset rmargin 10\n"
+     << (map.diverging ? "set palette defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')\n"
+                       : "set palette rgbformulae 30,31,32\n")
      << "set tics out\n";
   if (map.log_z) gp << "set logscale cb\n";
   if (map.z_max > map.z_min) gp << "set cbrange [" << number(map.z_min) << ":" << number(map.z_max) << "]\n";
   const double dx = categorical ? 1.0 : (map.x_hi - map.x_lo) / double(map.nx);
   const double dy = categorical ? 1.0 : (map.y_hi - map.y_lo) / double(map.ny);
   if (categorical) {
-    gp << "set xrange [-0.5:" << number(double(map.nx) - 0.5) << "]\nset yrange [-0.5:"
-       << number(double(map.ny) - 0.5) << "] reverse\nset xtics rotate by 45 right (";
+    // Row 0 at the top, as a matrix is read.
+    gp << "set xrange [-0.5:" << number(double(map.nx) - 0.5) << "]\nset yrange ["
+       << number(double(map.ny) - 0.5) << ":-0.5]\nset xtics rotate by 45 right (";
     for (size_t i = 0; i < map.nx; ++i) gp << (i ? ", " : "") << plain(map.x_labels[i]) << " " << i;
     gp << ")\nset ytics (";
     for (size_t i = 0; i < map.ny; ++i) gp << (i ? ", " : "") << plain(map.y_labels[i]) << " " << i;
@@ -200,7 +209,7 @@ void write_heat_map(const std::string& png_path, const HeatMap& map) {
   const std::string using_spec = "using 1:2:3";
   const std::string boxed = "using 1:2:(" + number(dx / 2) + "):(" + number(dy / 2) + "):3";
   s.replace(s.rfind(using_spec), using_spec.size(), boxed);
-  if (map.annotate) s += ", $m using 1:2:(sprintf('%.2f', $3)) with labels font ',8' notitle";
+  if (map.annotate) s += ", $m using 1:2:(sprintf('%.2f', $3)) with labels font ',10' notitle";
   s += "\n";
   run_gnuplot(png_path, s);
 }

@@ -69,6 +69,7 @@ struct HeatMap {
   std::vector<std::string> x_labels, y_labels;
   bool log_z = false;           // zero cells are left blank
   bool annotate = false;        // print each value in its cell (small matrices)
+  bool diverging = false;       // blue-white-red palette (e.g. correlations; set z_min = -z_max)
   double z_min = 0, z_max = 0;  // colour range; equal = automatic
   int width = 800, height = 700;
 };

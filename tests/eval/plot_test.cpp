@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -23,7 +25,11 @@ class EvalPlot : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("daqz_plot_test_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  // DAQZ_KEEP_PLOTS=1 keeps the PNGs (path printed) to look at them.
+  void TearDown() override {
+    if (std::getenv("DAQZ_KEEP_PLOTS")) std::printf("plots kept in %s\n", dir_.c_str());
+    else fs::remove_all(dir_);
+  }
   fs::path dir_;
 };
 
@@ -64,6 +70,7 @@ TEST_F(EvalPlot, WritesReadablePngs) {
   m.z = {1, 0.5, -0.2, 0.5, 1, 0.1, -0.2, 0.1, 1};
   m.x_labels = m.y_labels = {"pt", "eta", "phi"};
   m.annotate = true;
+  m.diverging = true;
   m.z_min = -1;
   m.z_max = 1;
   write_heat_map((dir_ / "corr.png").string(), m);
