@@ -46,6 +46,7 @@ CodecEvalResult evaluate_main(const WedgeEvalArgs& args, const EvalWedges& data)
   EvalRunOptions run;
   run.histograms = !args.plot_dir.empty();
   run.batch = args.batch;
+  run.warmup = args.warmup;
   if (!args.model_dir.empty()) {
     const ModelCard card = load_model_card(args.model_dir);
     CodecOptions opts;
@@ -117,6 +118,7 @@ WedgeEvalReport run_wedge_evaluation(const WedgeEvalArgs& args) {
   if (args.baselines) {
     EvalRunOptions run;
     run.batch = args.batch;
+    run.warmup = args.warmup;
     report.lossless = evaluate_lossless(data, run);
     for (ZfpSettings::Domain domain : domains) {
       auto results = evaluate_zfp_sweep(default_zfp_sweep({report.main.metrics.ratio_dense}, domain), data, run);

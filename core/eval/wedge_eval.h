@@ -34,6 +34,7 @@ struct WedgeEvalArgs {
   int threads = 2;                  // LibTorch intra-op threads of a neural codec
   size_t batch = 0;                 // wedges per encode() call; 0 = the codec's preferred batch
   std::string plot_dir;             // when set: write the report figures there
+  bool warmup = true;               // untimed first encode + decode (see EvalRunOptions)
 };
 
 struct WedgeEvalReport {

@@ -8,6 +8,7 @@
 // TPC wedges go through core/eval/wedge_eval.h; jet models ("jet-*" arch) and jet codecs through
 // core/eval/jet_eval.h. Text output includes the ZFP/lossless baselines unless --no-baselines;
 // JSON includes them with --baselines.
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -36,6 +37,8 @@ struct EvalOptions {
 };
 
 int run_eval(const EvalOptions& opt) {
+  // Results go to stdout (JSON must stay parseable when piped); progress messages to stderr.
+  if (!spdlog::get("daqz-eval")) spdlog::set_default_logger(spdlog::stderr_color_mt("daqz-eval"));
   if (opt.model_dir.empty() == opt.codec.empty())
     throw std::invalid_argument("give exactly one of --model DIR or --codec SPEC (see daqz eval --help)");
 

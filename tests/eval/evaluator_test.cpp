@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include "codec/lossless_codec.h"
 #include "codec/zfp_codec.h"
@@ -138,6 +141,32 @@ TEST(EvalEvaluator, WedgeEvaluationFromFolderWithBaselinesAndJson) {
   args.codec = "no-such-codec";
   EXPECT_THROW(run_wedge_evaluation(args), CodecError);
   fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace daqz
+
+namespace daqz {
+namespace {
+
+// The done-criterion of `daqz eval`: the public model on the probe wedge reproduces probe_reference.json.
+TEST(EvalEvaluator, PublicModelOnProbeMatchesReference) {
+  const std::string anchors = std::string(DAQZ_SHARED_DIR) + "/anchors/bcae-v1";
+  if (!fs::exists(anchors + "/probe_reference.json")) GTEST_SKIP() << "shared anchors not found at " << anchors;
+  const auto known = known_wedge_codecs();
+  ASSERT_NE(std::find(known.begin(), known.end(), "bcae"), known.end()) << "codec 'bcae' is not registered";
+  WedgeEvalArgs args;
+  args.model_dir = anchors;
+  args.input = anchors + "/probe_wedge.npy";
+  args.warmup = false;  // speed is not checked here; halves the run time
+  const nlohmann::json j = report_to_json(run_wedge_evaluation(args));
+  std::ifstream in(anchors + "/probe_reference.json");
+  const nlohmann::json ref = nlohmann::json::parse(in);
+  for (const char* key : {"mse", "log_mae", "psnr_db", "precision", "recall", "occupancy", "ratio_dense"})
+    EXPECT_NEAR(j.at(key).get<double>(), ref.at(key).get<double>(), 0.005 * std::fabs(ref.at(key).get<double>()))
+        << key;
+  EXPECT_EQ(j.at("arch"), "bcae-v1");
+  EXPECT_DOUBLE_EQ(j.at("threshold").get<double>(), ref.at("threshold").get<double>());
 }
 
 }  // namespace
