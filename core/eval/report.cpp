@@ -24,17 +24,17 @@ std::string short_number(double v) {
   return fmt::format("{:.4g}", v);
 }
 
-std::string table_row(const std::string& name, const CodecEvalResult& r) {
+std::string table_row(const std::string& name, const CodecEvalResult& r, size_t width) {
   const MetricsSummary& m = r.metrics;
-  return fmt::format("  {:<44} {:>8} {:>8} {:>10} {:>8} {:>7} {:>6} {:>6} {:>8} {:>8}\n", name,
+  return fmt::format("  {:<{}} {:>8} {:>8} {:>10} {:>8} {:>7} {:>6} {:>6} {:>8} {:>8}\n", name, width,
                      short_number(m.ratio_dense), short_number(m.ratio_vs_lossless), short_number(m.mse),
                      short_number(m.log_mae), short_number(m.psnr_db), fmt::format("{:.3f}", m.precision),
                      fmt::format("{:.3f}", m.recall), short_number(r.encode_wedges_per_s),
                      short_number(r.decode_wedges_per_s));
 }
 
-std::string table_header() {
-  return fmt::format("  {:<44} {:>8} {:>8} {:>10} {:>8} {:>7} {:>6} {:>6} {:>8} {:>8}\n", "codec", "ratio",
+std::string table_header(size_t width) {
+  return fmt::format("  {:<{}} {:>8} {:>8} {:>10} {:>8} {:>7} {:>6} {:>6} {:>8} {:>8}\n", "codec", width, "ratio",
                      "vs_lossl", "mse", "log_mae", "psnr", "prec", "recall", "enc/s", "dec/s");
 }
 
@@ -118,18 +118,24 @@ std::string format_result_text(const CodecEvalResult& r) {
 std::string format_matched_table(const std::vector<MatchedRow>& rows, const CodecEvalResult* lossless) {
   std::string s;
   for (const MatchedRow& row : rows) {
-    s += fmt::format("Matched at ratio {:.2f} (ZFP 'at/above' = smallest ZFP ratio >= the model's; "
-                     "'at/below' = largest ZFP ratio <= it):\n",
-                     row.model.metrics.ratio_dense);
-    s += table_header();
-    s += table_row(row.model.label, row.model);
+    size_t width = std::max<size_t>(24, row.model.label.size());
     for (const MatchedBaseline& b : row.baselines) {
-      if (b.above) s += table_row(b.above->label + " [>=]", *b.above);
-      else s += fmt::format("  {:<44} (no {} setting reaches this ratio)\n", b.family + " [>=]", b.family);
-      if (b.below && (!b.above || b.below->label != b.above->label)) s += table_row(b.below->label + " [<=]", *b.below);
-      else if (!b.below) s += fmt::format("  {:<44} (no {} setting at or below this ratio)\n", b.family + " [<=]", b.family);
+      width = std::max(width, b.family.size() + 5);
+      if (b.above) width = std::max(width, b.above->label.size() + 5);
+      if (b.below) width = std::max(width, b.below->label.size() + 5);
     }
-    if (lossless) s += table_row("lossless", *lossless);
+    s += fmt::format("Matched at ratio {:.2f} (ZFP [>=] = smallest ZFP ratio >= the model's; "
+                     "[<=] = largest ZFP ratio <= it):\n",
+                     row.model.metrics.ratio_dense);
+    s += table_header(width);
+    s += table_row(row.model.label, row.model, width);
+    for (const MatchedBaseline& b : row.baselines) {
+      if (b.above) s += table_row(b.above->label + " [>=]", *b.above, width);
+      else s += fmt::format("  {:<{}} (no setting reaches this ratio)\n", b.family + " [>=]", width);
+      if (b.below && (!b.above || b.below->label != b.above->label)) s += table_row(b.below->label + " [<=]", *b.below, width);
+      else if (!b.below) s += fmt::format("  {:<{}} (no setting at or below this ratio)\n", b.family + " [<=]", width);
+    }
+    if (lossless) s += table_row("lossless", *lossless, width);
     s += "\n";
   }
   return s;
@@ -137,12 +143,16 @@ std::string format_matched_table(const std::vector<MatchedRow>& rows, const Code
 
 std::string format_sweep_table(const std::vector<CodecEvalResult>& results) {
   std::vector<const CodecEvalResult*> sorted;
-  for (const auto& r : results) sorted.push_back(&r);
+  size_t width = 24;
+  for (const auto& r : results) {
+    sorted.push_back(&r);
+    width = std::max(width, r.label.size());
+  }
   std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
     return a->family != b->family ? a->family < b->family : a->metrics.ratio_dense < b->metrics.ratio_dense;
   });
-  std::string s = table_header();
-  for (const auto* r : sorted) s += table_row(r->label, *r);
+  std::string s = table_header(width);
+  for (const auto* r : sorted) s += table_row(r->label, *r, width);
   return s;
 }
 
