@@ -2,6 +2,7 @@
 
 #include <zstd.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -43,7 +44,12 @@ std::vector<uint8_t> lossless_compress(const SparseWedge& w, int zstd_level) {
     hi[i / 4] |= uint8_t((d >> 8) << (2 * (i % 4)));
   }
   std::vector<uint8_t> out(ZSTD_compressBound(raw.size()));
-  const size_t written = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), zstd_level);
+  // A content checksum (4 bytes) makes a corrupted record fail to decode instead of decoding
+  // into a different, valid-looking wedge.
+  std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, zstd_level);
+  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1);
+  const size_t written = ZSTD_compress2(cctx.get(), out.data(), out.size(), raw.data(), raw.size());
   if (ZSTD_isError(written)) throw CodecError(std::string("lossless: zstd: ") + ZSTD_getErrorName(written));
   out.resize(written);
   return out;
@@ -95,8 +101,12 @@ SparseWedge parse_compact(const std::vector<uint8_t>& raw, WedgeShape shape) {
   const uint8_t* lo = in.position();
   const uint8_t* hi = lo + n;
   w.values.resize(n);
-  for (size_t i = 0; i < n; ++i)
-    w.values[i] = uint16_t(lo[i] | (((hi[i / 4] >> (2 * (i % 4))) & 3) << 8)) + kZeroSuppressionThreshold + 1;
+  for (size_t i = 0; i < n; ++i) {
+    const uint16_t d = uint16_t(lo[i] | (((hi[i / 4] >> (2 * (i % 4))) & 3) << 8));
+    if (d > kAdcMax - (kZeroSuppressionThreshold + 1))
+      throw CodecError("lossless: decoded ADC " + std::to_string(d + kZeroSuppressionThreshold + 1) + " exceeds 1023");
+    w.values[i] = uint16_t(d + kZeroSuppressionThreshold + 1);
+  }
   return w;
 }
 }  // namespace

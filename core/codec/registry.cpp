@@ -4,6 +4,7 @@
 #include "codec/bcae_codec.h"
 #include "codec/codec.h"
 #include "codec/lossless_codec.h"
+#include "codec/lossless_jet_codec.h"
 #include "codec/jet_ae_codec.h"
 #include "codec/jet_float_trunc.h"
 #include "codec/zfp_codec.h"
@@ -30,6 +31,8 @@ const std::vector<std::pair<std::string, WedgeFactory>>& wedge_factories() {
 
 const std::vector<std::pair<std::string, JetFactory>>& jet_factories() {
   static const std::vector<std::pair<std::string, JetFactory>> f = {
+      {kLosslessJetCodecId, [](const CodecOptions&) -> std::unique_ptr<JetCodec> {
+         return std::make_unique<LosslessJetCodec>(); }},
       {kFloatTruncCodecId, [](const CodecOptions& o) -> std::unique_ptr<JetCodec> {
          return std::make_unique<FloatTruncCodec>(o.params); }},
       {kJetAeCodecId, &make_jet_ae_codec},

@@ -2,6 +2,7 @@
 
 #include <zmq_addon.hpp>
 
+#include <cerrno>
 #include <cstring>
 
 namespace daqz {
@@ -52,13 +53,26 @@ bool send_message(zmq::socket_ref socket, const Message& m, std::chrono::millise
   const std::string env = m.envelope.SerializeAsString();
   const bool with_payload = m.envelope.payload_bytes() > 0 || !m.payload.empty();
   socket.set(zmq::sockopt::sndtimeo, int(timeout.count()));
-  auto first = socket.send(zmq::buffer(env), with_payload ? zmq::send_flags::sndmore : zmq::send_flags::none);
+  zmq::send_result_t first;
+  try {
+    first = socket.send(zmq::buffer(env), with_payload ? zmq::send_flags::sndmore : zmq::send_flags::none);
+  } catch (const zmq::error_t& e) {
+    if (e.num() == EINTR) return false;  // a signal (SIGTERM) interrupted the wait: caller re-checks
+    throw;
+  }
   if (!first) return false;
   // Once the first part is queued, ZeroMQ delivers the whole multipart atomically: the second
   // part cannot hit the high-water mark.
   if (with_payload) {
     zmq::message_t payload(m.payload.data(), m.payload.size());
-    (void)socket.send(payload, zmq::send_flags::none);
+    for (;;) {
+      try {
+        (void)socket.send(payload, zmq::send_flags::none);
+        break;
+      } catch (const zmq::error_t& e) {
+        if (e.num() != EINTR) throw;
+      }
+    }
   }
   return true;
 }
@@ -66,8 +80,13 @@ bool send_message(zmq::socket_ref socket, const Message& m, std::chrono::millise
 std::optional<std::vector<zmq::message_t>> recv_frames(zmq::socket_ref socket, std::chrono::milliseconds timeout) {
   socket.set(zmq::sockopt::rcvtimeo, int(timeout.count()));
   std::vector<zmq::message_t> frames;
-  const auto n = zmq::recv_multipart(socket, std::back_inserter(frames));
-  if (!n) return std::nullopt;
+  try {
+    const auto n = zmq::recv_multipart(socket, std::back_inserter(frames));
+    if (!n) return std::nullopt;
+  } catch (const zmq::error_t& e) {
+    if (e.num() == EINTR) return std::nullopt;  // a signal (SIGTERM) interrupted the wait
+    throw;
+  }
   return frames;
 }
 

@@ -7,6 +7,7 @@
 
 #include "command.h"
 #include "util/build_info.h"
+#include "util/logging.h"
 
 namespace daqz::cli {
 std::vector<CommandEntry>& command_registry() {
@@ -19,6 +20,8 @@ int main(int argc, char** argv) {
   CLI::App app{"daqz: streaming neural compression for detector readout — operator and offline CLI"};
   app.set_version_flag("--version", daqz::build_info_string());
   app.require_subcommand(1);
+  // Logs go to stderr so that --json output on stdout stays machine-readable.
+  daqz::setup_logging("daqz", "info");
   int exit_code = 0;
   auto& registry = daqz::cli::command_registry();
   std::sort(registry.begin(), registry.end(),

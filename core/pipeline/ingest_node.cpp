@@ -1,0 +1,410 @@
+#include "pipeline/ingest_node.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "codec/codec.h"
+#include "codec/lossless_codec.h"
+#include "models/model_card.h"
+#include "pipeline/bounded_queue.h"
+#include "pipeline/ingest_metrics.h"
+#include "pipeline/lifecycle.h"
+#include "pipeline/replay_buffer.h"
+#include "storage/quarantine.h"
+#include "transport/zmq_io.h"
+#include "wire/message.h"
+
+namespace daqz {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+struct WorkItem {
+  wire::Kind kind = wire::KIND_WEDGE_ZS;
+  std::string source;
+  uint64_t sequence = 0;
+  uint64_t sent_ns = 0;  // sender's timestamp, for end-to-end latency
+  SparseWedge wedge;
+  JetBatch jets;
+  Clock::time_point received;
+};
+
+struct OutItem {
+  Message message;
+  uint64_t sent_ns = 0;
+};
+
+std::string resolve_model_dir(const std::string& model, const std::string& root) {
+  if (model.empty()) return "";
+  if (std::ifstream(model + "/model.json")) return model;
+  if (std::ifstream(root + "/" + model + "/model.json")) return root + "/" + model;
+  return model;  // let the codec report it missing, with the path
+}
+
+}  // namespace
+
+void validate(const IngestConfig& c) {
+  auto fail = [](const std::string& what) { throw std::invalid_argument("ingest config: " + what); };
+  if (c.listen.empty()) fail("'listen' needs at least one endpoint");
+  if (c.sinks.empty()) fail("'sink' needs at least one endpoint");
+  if (c.workers < 1) fail("'workers' must be >= 1");
+  if (c.intra_op_threads < 1) fail("'intra-op-threads' must be >= 1");
+  if (c.max_batch < 1) fail("'max-batch' must be >= 1");
+  if (c.queue_capacity < 1) fail("'queue-capacity' must be >= 1");
+  if (c.max_delay_ms < 0) fail("'max-delay-ms' must be >= 0");
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  if (unsigned(c.workers * c.intra_op_threads) > cores)
+    spdlog::warn("workers x intra-op threads = {} exceeds the {} cores: threads will contend",
+                 c.workers * c.intra_op_threads, cores);
+}
+
+struct IngestNode::Impl {
+  IngestConfig cfg;
+  IngestMetrics metrics;
+  zmq::context_t ctx{1};
+  QuarantineWriter quarantine;
+  BoundedQueue<WorkItem> input;
+  BoundedQueue<OutItem> output;
+  std::atomic<uint64_t> received{0}, rejected{0}, encoded{0}, fallback{0}, sent{0}, acked{0}, resent{0};
+  std::atomic<uint64_t> unacked_at_exit{0};
+  std::atomic<int> workers_running{0};
+  std::string wedge_model_dir, jet_model_dir;
+  std::string reply_to;  // stamped on records so sinks know where to acknowledge
+  bool wedge_codec_ok = true, jet_codec_ok = true;
+
+  Impl(const IngestConfig& c, prometheus::Registry& r)
+      : cfg(c), metrics(r, c.target_wedges_per_second), quarantine(c.quarantine_path),
+        input(c.queue_capacity), output(c.queue_capacity) {
+    wedge_model_dir = resolve_model_dir(cfg.wedge_model, cfg.models_root);
+    jet_model_dir = resolve_model_dir(cfg.jet_model, cfg.models_root);
+    reply_to = cfg.ack_advertise.empty() ? cfg.ack_listen : cfg.ack_advertise;
+    if (const auto star = reply_to.find("://*"); star != std::string::npos) reply_to.replace(star + 3, 1, "127.0.0.1");
+    metrics.input_capacity.Set(double(c.queue_capacity));
+    metrics.output_capacity.Set(double(c.queue_capacity));
+  }
+
+  CodecOptions codec_options(const std::string& model_dir) const {
+    CodecOptions o;
+    o.model_dir = model_dir;
+    o.device = cfg.device;
+    o.intra_op_threads = cfg.intra_op_threads;
+    o.params = cfg.codec_params;
+    return o;
+  }
+
+  // Checks once at start that the configured codecs load; falls back to lossless otherwise.
+  void probe_codecs() {
+    try {
+      make_wedge_codec(cfg.wedge_codec, codec_options(wedge_model_dir));
+    } catch (const std::exception& e) {
+      if (cfg.require_model) throw;
+      wedge_codec_ok = false;
+      metrics.codec_unavailable.Increment();
+      spdlog::error("wedge codec '{}' unavailable ({}); storing wedges losslessly", cfg.wedge_codec, e.what());
+    }
+    try {
+      make_jet_codec(cfg.jet_codec, codec_options(jet_model_dir));
+    } catch (const std::exception& e) {
+      if (cfg.require_model) throw;
+      jet_codec_ok = false;
+      metrics.codec_unavailable.Increment();
+      spdlog::error("jet codec '{}' unavailable ({}); storing jets losslessly", cfg.jet_codec, e.what());
+    }
+  }
+
+  void reject(RejectReason reason, const std::string& what, const std::vector<uint8_t>& raw) {
+    ++rejected;
+    metrics.rejected(reason).Increment();
+    const bool kept = quarantine.write(reason, what, raw);
+    if (kept) metrics.quarantined.Increment();
+    spdlog::warn("rejected frame ({}): {}{}", reject_reason_label(reason), what, kept ? "" : " [quarantine full]");
+  }
+
+  // ---- receiver -----------------------------------------------------------------------------
+  // Returns false when the frames were not a data message (rejected or end-of-stream).
+  bool accept(std::vector<zmq::message_t>& frames, WorkItem& item) {
+    size_t bytes = 0;
+    for (auto& f : frames) bytes += f.size();
+    metrics.bytes_in.Increment(double(bytes));
+    try {
+      ValidationLimits limits;
+      limits.max_payload_bytes = size_t(cfg.max_message_bytes);
+      Message m = message_from_frames(frames, limits);
+      const auto& e = m.envelope;
+      item.kind = e.kind();
+      item.source = e.source_id();
+      item.sequence = e.sequence();
+      item.sent_ns = e.timestamp_ns();
+      item.received = Clock::now();
+      if (e.kind() == wire::KIND_WEDGE_ZS) {
+        item.wedge = wedge_from_message(m, cfg.wedge_shape);
+        metrics.messages_in_wedge.Increment();
+        return true;
+      }
+      if (e.kind() == wire::KIND_JET_BATCH) {
+        item.jets = jets_from_message(m);
+        metrics.messages_in_jets.Increment();
+        return true;
+      }
+      if (e.kind() == wire::KIND_END_OF_STREAM) {
+        metrics.end_of_stream.Increment();
+        spdlog::info("end of stream from '{}' after {} messages", e.source_id(), e.sequence());
+        return false;
+      }
+      throw ValidationError(RejectReason::kUnknownKind, "kind " + wire::Kind_Name(e.kind()) +
+                                                            " is not accepted on the ingest data channel");
+    } catch (const ValidationError& e) {
+      reject(e.reason(), e.what(), raw_frames_bytes(frames));
+      return false;
+    }
+  }
+
+  void enqueue(WorkItem& item) {
+    // Blocking push with a bounded wait so a stop request is noticed; nothing is dropped.
+    while (!input.push(item, milliseconds(100))) {
+      metrics.backpressure_waits.Increment();
+      if (input.closed()) return;
+    }
+    ++received;
+  }
+
+  void receive_loop(zmq::socket_t& pull) {
+    while (!stop_requested()) {
+      auto frames = recv_frames(pull, milliseconds(100));
+      metrics.input_depth.Set(double(input.size()));
+      if (!frames) continue;
+      WorkItem item;
+      if (accept(*frames, item)) enqueue(item);
+    }
+  }
+
+  // Drain: stop new connections, then empty what the socket already holds.
+  void drain_socket(zmq::socket_t& pull) {
+    for (const auto& ep : cfg.listen) {
+      try {
+        pull.unbind(ep);
+      } catch (const zmq::error_t&) {
+        // Wildcard endpoints ("tcp://*:5555") cannot be unbound by name; the quiet period below
+        // still empties the socket.
+      }
+    }
+    uint64_t drained = 0;
+    while (auto frames = recv_frames(pull, milliseconds(int(cfg.drain_quiet_ms)))) {
+      WorkItem item;
+      if (accept(*frames, item)) {
+        input.push(std::move(item));
+        ++received;
+        ++drained;
+      }
+    }
+    spdlog::info("drain: took {} messages still queued in the socket", drained);
+  }
+
+  // ---- workers ------------------------------------------------------------------------------
+  void worker_loop(int index) {
+    std::unique_ptr<WedgeCodec> wedge_codec;
+    std::unique_ptr<JetCodec> jet_codec;
+    LosslessCodec lossless;
+    std::unique_ptr<JetCodec> jet_lossless = make_jet_codec("jet-lossless", {});
+    try {
+      if (wedge_codec_ok) wedge_codec = make_wedge_codec(cfg.wedge_codec, codec_options(wedge_model_dir));
+      if (jet_codec_ok) jet_codec = make_jet_codec(cfg.jet_codec, codec_options(jet_model_dir));
+    } catch (const std::exception& e) {
+      spdlog::error("worker {}: codec failed to load ({}); this worker stores losslessly", index, e.what());
+    }
+    const size_t max_batch = std::min(cfg.max_batch, wedge_codec ? std::max<size_t>(wedge_codec->preferred_batch(), 1)
+                                                                 : cfg.max_batch);
+    std::vector<WorkItem> batch;
+    while (!input.drained()) {
+      batch.clear();
+      const size_t n = input.pop_batch(batch, max_batch, std::chrono::microseconds(int64_t(cfg.max_delay_ms * 1000)),
+                                       milliseconds(100));
+      if (n == 0) continue;
+      metrics.batch_size.Observe(double(n));
+      std::vector<const SparseWedge*> wedges;
+      std::vector<size_t> wedge_index;
+      for (size_t i = 0; i < n; ++i)
+        if (batch[i].kind == wire::KIND_WEDGE_ZS) wedges.push_back(&batch[i].wedge), wedge_index.push_back(i);
+      std::vector<EncodedRecord> records(n);
+      if (!wedges.empty()) encode_wedges(wedge_codec.get(), lossless, wedges, wedge_index, records);
+      for (size_t i = 0; i < n; ++i)
+        if (batch[i].kind == wire::KIND_JET_BATCH) records[i] = encode_jets(jet_codec.get(), *jet_lossless, batch[i].jets);
+      for (size_t i = 0; i < n; ++i) {
+        OutItem out{make_record_message(records[i], batch[i].source, batch[i].sequence), batch[i].sent_ns};
+        if (!reply_to.empty()) out.message.envelope.set_reply_to(reply_to);
+        metrics.ratio_in_bytes.Increment(double(records[i].original_bytes));
+        metrics.ratio_out_bytes.Increment(double(records[i].bytes.size()));
+        output.push(std::move(out));
+      }
+      encoded += n;
+    }
+  }
+
+  void encode_wedges(WedgeCodec* codec, LosslessCodec& lossless, const std::vector<const SparseWedge*>& wedges,
+                     const std::vector<size_t>& index, std::vector<EncodedRecord>& records) {
+    const auto t0 = Clock::now();
+    std::vector<EncodedRecord> encoded_batch;
+    bool ok = false;
+    if (codec) {
+      try {
+        encoded_batch = codec->encode(wedges);
+        ok = encoded_batch.size() == wedges.size();
+        if (!ok) spdlog::error("codec returned {} records for {} wedges", encoded_batch.size(), wedges.size());
+      } catch (const std::exception& e) {
+        spdlog::error("wedge codec '{}' failed on a batch of {}: {}; storing them losslessly", cfg.wedge_codec,
+                      wedges.size(), e.what());
+      }
+    }
+    if (!ok) {
+      encoded_batch.clear();
+      for (const SparseWedge* w : wedges) encoded_batch.push_back(lossless.encode_one(*w));
+      fallback += wedges.size();
+      metrics.fallback_wedge.Increment(double(wedges.size()));
+    }
+    metrics.encode_seconds.Observe(std::chrono::duration<double>(Clock::now() - t0).count());
+    metrics.wedges_encoded.Increment(double(wedges.size()));
+    for (size_t k = 0; k < wedges.size(); ++k) records[index[k]] = std::move(encoded_batch[k]);
+  }
+
+  EncodedRecord encode_jets(JetCodec* codec, JetCodec& lossless, const JetBatch& jets) {
+    if (codec) {
+      try {
+        auto r = codec->encode(jets);
+        metrics.jets_encoded.Increment(double(jets.n));
+        return r;
+      } catch (const std::exception& e) {
+        spdlog::error("jet codec '{}' failed: {}; storing the batch losslessly", cfg.jet_codec, e.what());
+      }
+    }
+    ++fallback;
+    metrics.fallback_jets.Increment();
+    metrics.jets_encoded.Increment(double(jets.n));
+    return lossless.encode(jets);
+  }
+
+  // ---- sender (owns the data-out and ack sockets) -------------------------------------------
+  void sender_loop() {
+    SocketOptions opts;
+    opts.hwm = cfg.hwm;
+    opts.max_message_bytes = cfg.max_message_bytes;
+    zmq::socket_t push = make_socket(ctx, zmq::socket_type::push, opts);
+    connect_all(push, cfg.sinks);
+    std::optional<zmq::socket_t> acks;
+    if (!cfg.ack_listen.empty()) {
+      acks.emplace(make_socket(ctx, zmq::socket_type::pull, opts));
+      bind_all(*acks, {cfg.ack_listen});
+    }
+    ReplayBuffer replay(cfg.replay_capacity);
+    const auto resend_after = std::chrono::duration<double>(cfg.replay_timeout_s);
+    auto send_blocking = [&](const Message& m) {
+      while (!send_message(push, m, milliseconds(100))) {
+        metrics.backpressure_waits.Increment();
+        if (acks) take_acks(*acks, replay);
+      }
+      metrics.bytes_out.Increment(double(m.envelope.ByteSizeLong() + m.payload.size()));
+    };
+    auto service_replay = [&] {
+      if (!acks) return;
+      take_acks(*acks, replay);
+      for (Message* m : replay.due(Clock::now(), resend_after)) {
+        send_blocking(*m);
+        ++resent;
+        metrics.resent.Increment();
+      }
+      metrics.replay_depth.Set(double(replay.size()));
+    };
+    while (true) {
+      service_replay();
+      if (acks && replay.full()) {  // back-pressure until the sinks acknowledge
+        std::this_thread::sleep_for(milliseconds(5));
+        continue;
+      }
+      auto item = output.pop(milliseconds(20));
+      metrics.output_depth.Set(double(output.size()));
+      if (!item) {
+        if (output.drained()) break;
+        continue;
+      }
+      send_blocking(item->message);
+      ++sent;
+      metrics.records_out.Increment();
+      if (item->sent_ns) metrics.latency.Observe(double(now_ns() - item->sent_ns) * 1e-9);
+      if (acks) replay.add(std::move(item->message), Clock::now());
+    }
+    if (acks) {  // drain: wait (bounded) for the sinks to acknowledge everything sent
+      const auto deadline = Clock::now() + std::chrono::duration<double>(cfg.drain_ack_timeout_s);
+      while (replay.size() > 0 && Clock::now() < deadline) {
+        service_replay();
+        std::this_thread::sleep_for(milliseconds(10));
+      }
+      unacked_at_exit = replay.size();
+      if (replay.size() > 0)
+        spdlog::error("drain: {} records still unacknowledged after {:.1f} s", replay.size(), cfg.drain_ack_timeout_s);
+    }
+  }
+
+  void take_acks(zmq::socket_t& sock, ReplayBuffer& replay) {
+    while (auto frames = recv_frames(sock, milliseconds(0))) {
+      try {
+        Message m = message_from_frames(*frames, {});
+        if (m.envelope.kind() != wire::KIND_ACK) continue;
+        for (const auto& a : m.envelope.acks())
+          if (replay.ack(a.source_id(), a.sequence())) ++acked, metrics.acks.Increment();
+      } catch (const ValidationError& e) {
+        spdlog::warn("ignored a malformed acknowledgement: {}", e.what());
+      }
+    }
+  }
+};
+
+IngestNode::IngestNode(const IngestConfig& config, prometheus::Registry& registry) {
+  validate(config);
+  impl_ = std::make_unique<Impl>(config, registry);
+  impl_->probe_codecs();
+}
+
+IngestNode::~IngestNode() = default;
+
+int IngestNode::run() {
+  Impl& s = *impl_;
+  SocketOptions opts;
+  opts.hwm = s.cfg.hwm;
+  opts.max_message_bytes = s.cfg.max_message_bytes;
+  zmq::socket_t pull = make_socket(s.ctx, zmq::socket_type::pull, opts);
+  bind_all(pull, s.cfg.listen);
+  s.metrics.state.Set(1);
+  std::thread sender([&s] { s.sender_loop(); });
+  std::vector<std::thread> workers;
+  for (int i = 0; i < s.cfg.workers; ++i) workers.emplace_back([&s, i] { s.worker_loop(i); });
+  spdlog::info("{} running: listen {}, sinks {}, wedge codec '{}'{}, {} worker(s)", s.cfg.node_id,
+               s.cfg.listen.front(), s.cfg.sinks.front(), s.cfg.wedge_codec,
+               s.wedge_model_dir.empty() ? "" : " (" + s.wedge_model_dir + ")", s.cfg.workers);
+
+  s.receive_loop(pull);
+  spdlog::info("stop requested: draining");
+  s.metrics.state.Set(2);
+  s.drain_socket(pull);
+  s.input.close();
+  for (auto& t : workers) t.join();
+  s.output.close();
+  sender.join();
+  s.metrics.state.Set(3);
+  const Totals t = totals();
+  spdlog::info("stopped: received {}, rejected {}, encoded {} ({} lossless fallback), sent {}, acked {}, re-sent {}",
+               t.received, t.rejected, t.encoded, t.fallback, t.sent, t.acked, t.resent);
+  return t.unacked_at_exit == 0 ? 0 : 3;
+}
+
+IngestNode::Totals IngestNode::totals() const {
+  const Impl& s = *impl_;
+  return Totals{s.received, s.rejected, s.encoded, s.fallback, s.sent, s.acked, s.resent, s.unacked_at_exit};
+}
+
+}  // namespace daqz

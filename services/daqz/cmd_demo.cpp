@@ -1,0 +1,261 @@
+// `daqz demo`: the main job on embedded defaults. Starts daqz-sink, daqz-ingest and
+// daqz-felix-sim as real processes on loopback, streams simulated wedges and jets through the
+// shipped models (or the lossless codecs when none are shipped), stops everything gracefully,
+// decodes what was stored and prints a summary: sent / stored / lost / duplicated, throughput,
+// compression ratio and the fidelity of a decoded sample.
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+#include "command.h"
+#include "eval/metrics.h"
+#include "models/model_card.h"
+#include "storage/record_decoder.h"
+#include "storage/segment.h"
+#include "util/process.h"
+#include "wedge/npy.h"
+
+namespace {
+namespace fs = std::filesystem;
+using daqz::ChildProcess;
+
+struct DemoArgs {
+  uint64_t wedges = 240;        // 10 events of the outer group
+  double rate = 0;
+  int workers = 1;
+  std::string models_root;      // default: the source tree's deploy/models
+  std::string wedge_model;      // default: first shipped BCAE model
+  std::string jet_model;        // default: first shipped 27D jet model
+  std::string work_dir;
+  double hold_s = 0;
+  uint64_t seed = 1;
+  uint64_t sample = 24;
+  bool json = false;
+  bool keep = false;
+};
+
+std::string default_models_root() {
+  for (const fs::path p : {fs::path(daqz::executable_dir()) / "../../deploy/models", fs::path("deploy/models")})
+    if (fs::is_directory(p)) return fs::weakly_canonical(p).string();
+  return "deploy/models";
+}
+
+// First model directory under root whose arch starts with `prefix` (sorted by name).
+std::string find_shipped(const std::string& root, const std::string& prefix) {
+  if (!fs::is_directory(root)) return "";
+  std::vector<std::string> dirs;
+  for (const auto& e : fs::directory_iterator(root))
+    if (fs::exists(e.path() / "model.json")) dirs.push_back(e.path().string());
+  std::sort(dirs.begin(), dirs.end());
+  for (const auto& d : dirs) {
+    try {
+      if (daqz::load_model_card(d).arch.rfind(prefix, 0) == 0) return d;
+    } catch (const std::exception&) {
+    }
+  }
+  return "";
+}
+
+// Waits until the metric at `url` reaches `target` (or the time-out); returns the last value.
+double wait_for_metric(const std::string& url, const std::string& name, double target, double timeout_s) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  double v = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    v = daqz::prometheus_sum(daqz::http_get(url), name);
+    if (v >= target) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return v;
+}
+
+nlohmann::json read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  nlohmann::json j;
+  try {
+    in >> j;
+  } catch (...) {
+  }
+  return j;
+}
+
+int run_demo(DemoArgs a) {
+  using namespace daqz;
+  const std::string bin = executable_dir();
+  if (a.models_root.empty()) a.models_root = default_models_root();
+  if (a.wedge_model.empty()) a.wedge_model = find_shipped(a.models_root, "bcae");
+  if (a.jet_model.empty()) a.jet_model = find_shipped(a.models_root, "jet-ae-27d");
+  const bool own_work = a.work_dir.empty();
+  if (own_work) a.work_dir = (fs::temp_directory_path() / ("daqz-demo-" + std::to_string(::getpid()))).string();
+  fs::create_directories(a.work_dir);
+  const std::string w = a.work_dir;
+  const std::vector<int> ports = free_tcp_ports(6);
+  const int data_port = ports[0], sink_port = ports[1], ack_port = ports[2];
+  const int m_sink = ports[3], m_ingest = ports[4], m_sim = ports[5];
+  auto ep = [](int p) { return "tcp://127.0.0.1:" + std::to_string(p); };
+  auto maddr = [](int p) { return "127.0.0.1:" + std::to_string(p); };
+  const std::map<std::string, std::string> urls = {
+      {"daqz-sink", "http://127.0.0.1:" + std::to_string(m_sink) + "/metrics"},
+      {"daqz-ingest", "http://127.0.0.1:" + std::to_string(m_ingest) + "/metrics"},
+      {"daqz-felix-sim", "http://127.0.0.1:" + std::to_string(m_sim) + "/metrics"}};
+
+  spdlog::info("demo in '{}': wedge codec {}, jet codec {}", w, a.wedge_model.empty() ? "lossless" : a.wedge_model,
+               a.jet_model.empty() ? "jet-lossless" : a.jet_model);
+  ChildProcess sink = ChildProcess::spawn(
+      {bin + "/daqz-sink", "--listen", ep(sink_port), "--out", w + "/segments", "--metrics", maddr(m_sink),
+       "--quarantine", w + "/sink.quarantine"}, w + "/sink.log");
+  std::vector<std::string> ingest_cmd = {bin + "/daqz-ingest", "--listen", ep(data_port), "--sink", ep(sink_port),
+                                         "--ack-listen", ep(ack_port), "--metrics", maddr(m_ingest),
+                                         "--quarantine", w + "/ingest.quarantine", "--workers",
+                                         std::to_string(a.workers)};
+  if (!a.wedge_model.empty()) ingest_cmd.insert(ingest_cmd.end(), {"--wedge-codec", "bcae", "--wedge-model", a.wedge_model});
+  if (!a.jet_model.empty()) ingest_cmd.insert(ingest_cmd.end(), {"--jet-codec", "jet-ae", "--jet-model", a.jet_model});
+  ChildProcess ingest = ChildProcess::spawn(ingest_cmd, w + "/ingest.log");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+  const auto t0 = std::chrono::steady_clock::now();
+  ChildProcess sim = ChildProcess::spawn(
+      {bin + "/daqz-felix-sim", "--endpoint", ep(data_port), "--count", std::to_string(a.wedges), "--jets",
+       "--rate", std::to_string(a.rate), "--seed", std::to_string(a.seed), "--dump", w + "/sent", "--dump-limit",
+       std::to_string(a.sample), "--metrics", maddr(m_sim), "--json", "--log-level", "warn"},
+      w + "/felix-sim.json");
+  const int sim_rc = sim.wait();
+  if (sim_rc != 0) throw std::runtime_error("daqz-felix-sim failed (exit " + std::to_string(sim_rc) + "); see " + w);
+  // felix-sim prints its JSON summary as the last line of its output.
+  nlohmann::json sent;
+  {
+    std::ifstream in(w + "/felix-sim.json");
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty() && line[0] == '{') sent = nlohmann::json::parse(line);
+  }
+  const uint64_t wedges_sent = sent.value("wedges_sent", 0), jets_sent = sent.value("jet_batches_sent", 0);
+  const double stored_now = wait_for_metric(urls.at("daqz-sink"), "daqz_sink_records_stored_total",
+                                            double(wedges_sent + jets_sent), 120 + 2.0 * double(a.wedges));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double ingest_in = prometheus_sum(http_get(urls.at("daqz-ingest")), "daqz_ingest_encoded_input_bytes_total");
+  const double ingest_out = prometheus_sum(http_get(urls.at("daqz-ingest")), "daqz_ingest_encoded_output_bytes_total");
+  const double fallbacks = prometheus_sum(http_get(urls.at("daqz-ingest")), "daqz_ingest_fallback_total");
+
+  auto finish = [&]() {
+    ingest.terminate();
+    const int ingest_rc = ingest.wait(60);
+    sink.terminate();
+    const int sink_rc = sink.wait(30);
+    return std::make_pair(ingest_rc, sink_rc);
+  };
+  nlohmann::json summary;
+  auto build_summary = [&](bool stopped, int ingest_rc, int sink_rc) {
+    // Decode everything stored: counts by (source, sequence) expose loss and duplication.
+    RecordDecoder decoder({a.models_root, a.wedge_model, a.jet_model});
+    std::map<std::pair<std::string, uint64_t>, int> seen;
+    uint64_t stored_wedges = 0, stored_jets = 0, decode_failures = 0, stored_bytes = 0;
+    MetricsAccumulator fidelity;
+    double jet_rel_sum = 0;
+    uint64_t jet_values = 0;
+    for (const auto& path : list_segments(w + "/segments")) {
+      SegmentReader reader(path);
+      while (auto m = reader.next()) {
+        const auto& e = m->envelope;
+        const bool jets = e.record_meta().original_kind() == wire::KIND_JET_BATCH;
+        if (++seen[{e.source_id(), e.sequence()}] > 1) continue;
+        (jets ? stored_jets : stored_wedges)++;
+        stored_bytes += m->payload.size();
+        const std::string dumped = w + "/sent/" + e.source_id() + "_" + std::to_string(e.sequence()) + ".npy";
+        if (!fs::exists(dumped)) continue;
+        try {
+          const DecodedRecord d = decoder.decode(record_from_message(*m));
+          if (!jets) {
+            const DenseWedge truth = wedge_from_npy(read_npy(dumped));
+            fidelity.add_wedge(truth, d.wedge.adc.data(), d.wedge.adc.size());
+          } else {
+            const NpyArray truth = read_npy(dumped);
+            for (size_t i = 0; i < d.jets.values.size() && i < truth.elements(); ++i) {
+              const float x = truth.as<float>()[i];
+              if (x != 0) jet_rel_sum += std::fabs((d.jets.values[i] - x) / x), ++jet_values;
+            }
+          }
+        } catch (const std::exception& ex) {
+          ++decode_failures;
+          spdlog::error("decode of ({}, {}) failed: {}", e.source_id(), e.sequence(), ex.what());
+        }
+      }
+    }
+    uint64_t duplicated = 0;
+    for (const auto& [k, n] : seen) duplicated += uint64_t(n - 1);
+    const MetricsSummary f = fidelity.summary();
+    const double dense_bytes = double(stored_wedges) * 192 * 249 * 16 * 2;
+    summary = {
+        {"wedges_sent", wedges_sent},
+        {"wedges_stored", stored_wedges},
+        {"wedges_lost", wedges_sent > stored_wedges ? wedges_sent - stored_wedges : 0},
+        {"jet_batches_sent", jets_sent},
+        {"jet_batches_stored", stored_jets},
+        {"jet_batches_lost", jets_sent > stored_jets ? jets_sent - stored_jets : 0},
+        {"duplicated", duplicated},
+        {"lossless_fallbacks", fallbacks},
+        {"decode_failures", decode_failures},
+        {"seconds", seconds},
+        {"wedges_per_second", seconds > 0 ? double(wedges_sent) / seconds : 0.0},
+        {"wire_bytes_per_wedge", sent.value("bytes_per_wedge", 0.0)},
+        {"stored_bytes", stored_bytes},
+        {"ratio_vs_zero_suppressed_wire", ingest_out > 0 ? ingest_in / ingest_out : 0.0},
+        {"ratio_vs_dense_16bit", stored_bytes ? dense_bytes / double(stored_bytes) : 0.0},
+        {"wedge_codec", a.wedge_model.empty() ? "lossless" : "bcae:" + fs::path(a.wedge_model).filename().string()},
+        {"jet_codec", a.jet_model.empty() ? "jet-lossless" : "jet-ae:" + fs::path(a.jet_model).filename().string()},
+        {"fidelity_sample", {{"wedges", f.n_wedges}, {"mse", f.mse}, {"log_mae", f.log_mae}, {"psnr_db", f.psnr_db},
+                             {"precision", f.precision}, {"recall", f.recall},
+                             {"jet_mean_abs_relative_residual", jet_values ? jet_rel_sum / double(jet_values) : 0.0}}},
+        {"metrics_urls", urls},
+        {"pipeline_stopped", stopped},
+        {"work_dir", w}};
+    if (stopped) summary["exit_codes"] = {{"ingest", ingest_rc}, {"sink", sink_rc}};
+    (void)stored_now;
+  };
+
+  int ingest_rc = 0, sink_rc = 0;
+  if (a.hold_s > 0) {
+    build_summary(false, 0, 0);
+    std::cout << (a.json ? summary.dump() : summary.dump(2)) << std::endl;
+    spdlog::info("holding the pipeline up for {:.0f} s (metrics: {}, {}, {})", a.hold_s, urls.at("daqz-felix-sim"),
+                 urls.at("daqz-ingest"), urls.at("daqz-sink"));
+    std::this_thread::sleep_for(std::chrono::duration<double>(a.hold_s));
+    std::tie(ingest_rc, sink_rc) = finish();
+  } else {
+    std::tie(ingest_rc, sink_rc) = finish();
+    build_summary(true, ingest_rc, sink_rc);
+    std::cout << (a.json ? summary.dump() : summary.dump(2)) << std::endl;
+  }
+  const bool ok = summary["wedges_lost"] == 0 && summary["jet_batches_lost"] == 0 && summary["duplicated"] == 0 &&
+                  summary["decode_failures"] == 0 && ingest_rc == 0 && sink_rc == 0;
+  if (own_work && !a.keep && ok) fs::remove_all(w);
+  return ok ? 0 : 2;
+}
+
+void setup_demo(CLI::App& sub, int& exit_code) {
+  auto a = std::make_shared<DemoArgs>();
+  sub.add_option("--wedges", a->wedges, "Wedges to stream (24 per event)")->capture_default_str();
+  sub.add_option("--rate", a->rate, "Target wedges/s (0 = flat out)")->capture_default_str();
+  sub.add_option("--workers", a->workers, "Ingest encoder workers")->capture_default_str();
+  sub.add_option("--models-root", a->models_root, "Folder of model directories (default: deploy/models)");
+  sub.add_option("--wedge-model", a->wedge_model, "BCAE model directory (default: first shipped)");
+  sub.add_option("--jet-model", a->jet_model, "27D jet AE model directory (default: first shipped)");
+  sub.add_option("--work-dir", a->work_dir, "Keep logs and segments here (default: a temporary folder)");
+  sub.add_option("--hold", a->hold_s, "After the summary keep the pipeline up this many seconds")->capture_default_str();
+  sub.add_option("--seed", a->seed, "Simulator seed")->capture_default_str();
+  sub.add_option("--sample", a->sample, "Wedges and jet batches compared for fidelity")->capture_default_str();
+  sub.add_flag("--json", a->json, "Print the summary as one JSON line");
+  sub.add_flag("--keep", a->keep, "Keep the temporary work folder");
+  sub.callback([a, &exit_code] { exit_code = run_demo(*a); });
+}
+
+}  // namespace
+
+DAQZ_COMMAND(demo, "Run simulator -> ingest -> sink locally with the shipped models and print a summary", setup_demo);

@@ -1,0 +1,49 @@
+# Shared helpers for integration tests: free ports, process management with guaranteed cleanup,
+# waiting on Prometheus counters. Source it; it sets BIN and SRC from the test's arguments.
+set -euo pipefail
+BIN=${1:?usage: test.sh BIN_DIR SRC_DIR}
+SRC=${2:?usage: test.sh BIN_DIR SRC_DIR}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/daqz-it.XXXXXX")
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+  if [ "${KEEP_WORK:-0}" = 1 ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start NAME CMD...: runs CMD in the background, logging to $WORK/NAME.log; sets LAST_PID.
+start() {
+  local name=$1; shift
+  "$@" >"$WORK/$name.log" 2>&1 &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+}
+
+# stop PID: SIGTERM and wait; sets STOP_RC to the exit code (not a subshell: wait needs the parent).
+stop() {
+  kill -TERM "$1" 2>/dev/null || true
+  STOP_RC=0
+  wait "$1" || STOP_RC=$?
+}
+
+# metric URL NAME: sums every sample of metric NAME (all label sets) from a /metrics URL.
+metric() {
+  curl -sf "$1" | awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%d\n", s }'
+}
+
+# wait_metric URL NAME VALUE TIMEOUT_S: waits until the metric reaches VALUE.
+wait_metric() {
+  local deadline=$((SECONDS + $4))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    [ "$(metric "$1" "$2" 2>/dev/null || echo 0)" -ge "$3" ] && return 0
+    sleep 0.2
+  done
+  echo "timed out waiting for $2 >= $3 at $1 (last: $(metric "$1" "$2" || true))" >&2
+  return 1
+}
+
+fail() { echo "FAIL: $*" >&2; for f in "$WORK"/*.log; do echo "== $f"; tail -n 20 "$f"; done >&2; exit 1; }
