@@ -13,7 +13,7 @@ CodecOptions RecordDecoder::options_for(const EncodedRecord& r) const {
   CodecOptions o;
   o.device = device_;
   o.intra_op_threads = threads_;
-  o.params = r.params;
+  // Record params (threshold, bits, ...) are read by each codec's decode(); construction options stay default.
   if (!r.model_name.empty()) o.model_dir = find_model(r.model_name, r.weights_sha256, roots_).dir;
   return o;
 }
