@@ -162,6 +162,13 @@ JetEvalResult evaluate_jets(const JetEvalArgs& args) {
   if (args.model_dir.empty() && args.codec.empty())
     throw std::invalid_argument("jet eval: give a model directory or a codec spec");
   CodecSpec spec = parse_codec_spec(args.codec.empty() ? "jet-ae" : args.codec);
+  std::string model_dir = args.model_dir;
+  if (auto it = spec.params.find("model"); it != spec.params.end()) {  // "jet-ae:model=DIR,..."
+    if (!model_dir.empty() && model_dir != it->second)
+      throw std::invalid_argument("jet eval: model given twice ('" + model_dir + "' and '" + it->second + "')");
+    model_dir = it->second;
+    spec.params.erase(it);
+  }
   if (!is_jet_codec_spec(spec.id))
     throw std::invalid_argument("jet eval: '" + spec.id + "' is not a jet codec; known: " + [] {
       std::string s;
@@ -176,8 +183,8 @@ JetEvalResult evaluate_jets(const JetEvalArgs& args) {
 
   std::optional<JetNormalisation> norm;
   std::string model_name;
-  if (!args.model_dir.empty()) {
-    const ModelCard card = load_model_card(args.model_dir);
+  if (!model_dir.empty()) {
+    const ModelCard card = load_model_card(model_dir);
     model_name = card.name;
     if (is_jet_ae_arch(card.arch)) {
       const JetAeSpec ae = JetAeSpec::for_arch(card.arch, card.raw.value("latent_dim", 0));
@@ -190,7 +197,7 @@ JetEvalResult evaluate_jets(const JetEvalArgs& args) {
   if (!norm) norm = JetNormalisation::fit(data.schema_id, data);
 
   CodecOptions opts;
-  opts.model_dir = args.model_dir;
+  opts.model_dir = model_dir;
   opts.intra_op_threads = args.threads;
   opts.params = spec.params;
   auto codec = make_jet_codec(spec.id, opts);

@@ -26,7 +26,9 @@ namespace daqz {
 
 struct JetEvalArgs {
   std::string model_dir;  // jet model directory (model.json arch "jet-ae-*"); codec defaults to "jet-ae"
-  std::string codec;      // "<id>[:key=value,...]": float-trunc, jet-ae, float-trunc+jet-ae
+  std::string codec;      // "<id>[:key=value,...]": float-trunc, jet-ae, float-trunc+jet-ae; the
+                          // key "model=DIR" sets the model directory (daqz eval takes one of
+                          // --model / --codec): "float-trunc+jet-ae:model=DIR,bits=10"
   std::string input = "generate:100000:12345";  // "generate:N:SEED" or a float32 .npy (n, f)
   bool json = false;
   std::string plot_dir;   // when set: residual histograms and the residual correlation matrix (PNG)
