@@ -12,7 +12,7 @@ zmq::socket_t make_socket(zmq::context_t& ctx, zmq::socket_type type, const Sock
   s.set(zmq::sockopt::sndhwm, o.hwm);
   s.set(zmq::sockopt::rcvhwm, o.hwm);
   s.set(zmq::sockopt::linger, o.linger_ms);
-  s.set(zmq::sockopt::maxmsgsize, o.max_message_bytes);
+  s.set(zmq::sockopt::maxmsgsize, o.max_message_bytes > 0 ? 2 * o.max_message_bytes + (64 << 10) : int64_t(-1));
   if (o.curve.enabled) {
     if (o.curve.public_key.size() != 40 || o.curve.secret_key.size() != 40)
       throw TransportError("CURVE keys must be 40-character Z85 strings");

@@ -41,7 +41,9 @@ struct SocketOptions {
   static constexpr int kDefaultHwm = 64;  // messages; ~10 MB of zero-suppressed wedges
   int hwm = kDefaultHwm;                  // both send and receive high-water marks
   int linger_ms = 2000;                   // bounded wait to flush on close
-  int64_t max_message_bytes = 64 << 20;   // ZMQ_MAXMSGSIZE: larger frames drop the peer
+  // The application limit; ZeroMQ's own ZMQ_MAXMSGSIZE is set to twice it, so a moderately oversize
+  // frame still reaches validation (counted, quarantined) while a huge one drops the peer.
+  int64_t max_message_bytes = 64 << 20;
   CurveConfig curve;
 };
 

@@ -32,14 +32,18 @@ stop() {
 
 # metric URL NAME: sums every sample of metric NAME (all label sets) from a /metrics URL.
 metric() {
-  curl -sf "$1" | awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%d\n", s }'
+  local body
+  body=$(curl -sf "$1") || return 1
+  printf '%s\n' "$body" | awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%d\n", s }'
 }
 
 # wait_metric URL NAME VALUE TIMEOUT_S: waits until the metric reaches VALUE.
 wait_metric() {
   local deadline=$((SECONDS + $4))
   while [ "$SECONDS" -lt "$deadline" ]; do
-    [ "$(metric "$1" "$2" 2>/dev/null || echo 0)" -ge "$3" ] && return 0
+    local v
+    v=$(metric "$1" "$2" 2>/dev/null) || v=0
+    [ "${v:-0}" -ge "$3" ] && return 0
     sleep 0.2
   done
   echo "timed out waiting for $2 >= $3 at $1 (last: $(metric "$1" "$2" || true))" >&2
