@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "jets/jet_generator.h"
@@ -40,6 +41,7 @@ struct Config {
   std::string metrics_address;
   std::string log_level = "info";
   bool json = false;
+  bool stay = false;           // after sending, keep serving metrics until SIGTERM
 };
 
 std::unique_ptr<daqz::WedgeSource> make_source(const Config& c) {
@@ -152,6 +154,10 @@ int run(const Config& c) {
   spdlog::info("sent {} wedges and {} jet batches in {:.2f} s ({:.1f} wedges/s, {:.0f} bytes/wedge)", wedges,
                jet_messages, seconds, summary["wedges_per_second"].get<double>(),
                summary["bytes_per_wedge"].get<double>());
+  if (c.stay) {
+    spdlog::info("done sending; serving metrics until SIGTERM");
+    while (!stop_requested()) std::this_thread::sleep_for(milliseconds(100));
+  }
   return 0;  // linger (SocketOptions) flushes queued messages when the socket closes
 }
 
@@ -178,6 +184,7 @@ int main(int argc, char** argv) {
   app.add_option("--metrics", c.metrics_address, "Serve Prometheus metrics at host:port (empty = off)");
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, off")->capture_default_str();
   app.add_flag("--json", c.json, "Print a JSON summary on stdout at the end");
+  app.add_flag("--stay", c.stay, "After sending, keep running (metrics stay up) until SIGTERM");
   CLI11_PARSE(app, argc, argv);
   try {
     daqz::setup_logging("felix-sim", c.log_level);

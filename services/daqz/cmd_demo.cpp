@@ -125,19 +125,25 @@ int run_demo(DemoArgs a) {
   ChildProcess sim = ChildProcess::spawn(
       {bin + "/daqz-felix-sim", "--endpoint", ep(data_port), "--count", std::to_string(a.wedges), "--jets",
        "--rate", std::to_string(a.rate), "--seed", std::to_string(a.seed), "--dump", w + "/sent", "--dump-limit",
-       std::to_string(a.sample), "--metrics", maddr(m_sim), "--json", "--log-level", "warn"},
+       std::to_string(a.sample), "--metrics", maddr(m_sim), "--json", "--log-level", "warn", "--stay"},
       w + "/felix-sim.json");
-  const int sim_rc = sim.wait();
-  if (sim_rc != 0) throw std::runtime_error("daqz-felix-sim failed (exit " + std::to_string(sim_rc) + "); see " + w);
-  // felix-sim prints its JSON summary as the last line of its output.
+  // felix-sim prints its JSON summary line when it has sent everything; with --hold it then stays
+  // up (serving metrics) until SIGTERM, otherwise it exits.
   nlohmann::json sent;
-  {
+  auto read_summary = [&] {
     std::ifstream in(w + "/felix-sim.json");
     for (std::string line; std::getline(in, line);)
       if (!line.empty() && line[0] == '{') sent = nlohmann::json::parse(line);
+    return !sent.is_null();
+  };
+  while (!read_summary()) {
+    if (!sim.running()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  if (sent.is_null()) throw std::runtime_error("daqz-felix-sim failed (exit " + std::to_string(sim.wait()) + "); see " + w);
   const uint64_t wedges_sent = sent.value("wedges_sent", 0), jets_sent = sent.value("jet_batches_sent", 0);
-  const double stored_now = wait_for_metric(urls.at("daqz-sink"), "daqz_sink_records_stored_total",
+  // Acknowledged means stored and synced to disk, so the segments can be read while the pipeline runs.
+  const double stored_now = wait_for_metric(urls.at("daqz-sink"), "daqz_sink_acks_sent_total",
                                             double(wedges_sent + jets_sent), 120 + 2.0 * double(a.wedges));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double ingest_in = prometheus_sum(http_get(urls.at("daqz-ingest")), "daqz_ingest_encoded_input_bytes_total");
@@ -145,6 +151,8 @@ int run_demo(DemoArgs a) {
   const double fallbacks = prometheus_sum(http_get(urls.at("daqz-ingest")), "daqz_ingest_fallback_total");
 
   auto finish = [&]() {
+    sim.terminate();
+    sim.wait(10);
     ingest.terminate();
     const int ingest_rc = ingest.wait(60);
     sink.terminate();
