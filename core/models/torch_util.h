@@ -32,8 +32,8 @@ void set_torch_threads(int n);
 std::string shape_string(at::IntArrayRef sizes);
 
 // Instance normalisation without affine parameters (as torch.nn.InstanceNorm{2,3}d defaults:
-// eps 1e-5, statistics over all spatial axes per sample and channel), computed in fp32 whatever the
-// input dtype and returned in the input dtype: bf16 statistics lose too much precision.
+// eps 1e-5, statistics over all spatial axes per sample and channel), returned in the input dtype.
+// For bf16 input the statistics are still accumulated in fp32 (ATen's CPU kernel does so).
 torch::Tensor instance_norm_fp32(const torch::Tensor& x, double eps = 1e-5);
 
 }  // namespace daqz
