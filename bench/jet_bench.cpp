@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "codec/codec.h"
 #include "codec/jet_float_trunc.h"
 #include "jets/jet_generator.h"
 #include "jets/jet_schema.h"
@@ -82,6 +83,8 @@ int main(int argc, char** argv) {
   app.add_option("--batch", batch, "jets per encoder call");
   app.add_option("--threads", threads, "LibTorch intra-op threads");
   app.add_option("--seconds", seconds, "time per measurement");
+  std::vector<std::string> models;
+  app.add_option("--model", models, "model directories to time through the jet-ae codec (normalisation, fp16)");
   CLI11_PARSE(app, argc, argv);
   set_torch_threads(threads);
   const double tsc_hz = calibrate_tsc_hz();
@@ -110,6 +113,27 @@ int main(int argc, char** argv) {
       std::printf("%-28s %10s %16.0f %16.0f %12.0f %12.1f\n", (label + " enc+dec").c_str(), prec, d.wall_ticks / batch,
                   d.cpu_ticks / batch, batch / d.wall_seconds,
                   2 * (spec.encoder_macs() + spec.decoder_macs()) * batch / d.wall_seconds / 1e9);
+    }
+  }
+
+  if (!models.empty())
+    std::printf("\n%-36s %10s %16s %16s %12s\n", "jet-ae codec encode (whole record)", "precision", "wall cycles/jet",
+                "cpu cycles/jet", "jets/s");
+  for (const auto& dir : models) {
+    for (const char* prec : {"fp32", "bf16"}) {
+      CodecOptions o;
+      o.model_dir = dir;
+      o.intra_op_threads = threads;
+      o.params["precision"] = prec;
+      auto codec = make_jet_codec("jet-ae", o);
+      JetBatch part = jets;
+      part.n = uint32_t(batch);
+      part.values.resize(batch * 27);
+      const bool four = dir.find("4d") != std::string::npos;
+      if (four) part = project_jets(part, kJetSchemaTla4);
+      const Timing t = time_it([&] { auto r = codec->encode(part); (void)r; }, seconds);
+      std::printf("%-36s %10s %16.0f %16.0f %12.0f\n", codec->descriptor().model_name.c_str(), prec, t.wall_ticks / batch,
+                  t.cpu_ticks / batch, batch / t.wall_seconds);
     }
   }
 
