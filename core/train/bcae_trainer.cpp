@@ -405,9 +405,9 @@ class Trainer {
     if (!cfg_.test_data.empty()) {
       const WedgeSet test = load_wedge_set(cfg_.test_data, cfg_.max_test_wedges);
       const auto m = measure(test.wedges, predict(test.wedges), h);
+      const std::vector<int64_t> code = model_->code_shape(192);
       const double ratio = double(kOuterWedgeShape.voxels()) /
-                           double(std::accumulate(model_->code_shape(192).begin(), model_->code_shape(192).end(),
-                                                  int64_t(1), std::multiplies<int64_t>()));
+                           double(std::accumulate(code.begin(), code.end(), int64_t(1), std::multiplies<int64_t>()));
       card["metrics_heldout"] = {{"data", test.describe()}, {"threshold", h}, {"ratio_dense", ratio},
                                  {"mse", m.mse}, {"log_mae", m.log_mae}, {"psnr_db", m.psnr_db},
                                  {"precision", m.precision}, {"recall", m.recall}, {"occupancy", m.occupancy}};
