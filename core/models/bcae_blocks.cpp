@@ -62,7 +62,39 @@ ResidualBlockImpl::ResidualBlockImpl(const ConvSpec& spec) : spec_(spec) {
   rezero_alpha_ = register_parameter("rezero_alpha", torch::zeros({1}));
 }
 
+torch::Tensor ResidualBlockImpl::forward_fused(const torch::Tensor& x) {
+  const auto main_params = main_block_[0]->named_parameters(false);
+  const auto side_params = side_block_[0]->named_parameters(false);
+  const torch::Tensor& wm = main_params["weight"];
+  const torch::Tensor& bm = main_params["bias"];
+  const torch::Tensor& ws = side_params["weight"];
+  const torch::Tensor& bs = side_params["bias"];
+  std::vector<int64_t> key;
+  for (const auto* t : {&wm, &bm, &ws, &bs}) {
+    key.push_back(reinterpret_cast<int64_t>(t->data_ptr()));
+    key.push_back(int64_t(t->is_inference() ? 0 : t->_version()));
+  }
+  key.push_back(int64_t(wm.scalar_type()));
+  if (key != fused_key_) {
+    fused_weight_ = torch::cat({wm, ws}, 0);
+    fused_bias_ = torch::cat({bm, bs}, 0);
+    fused_key_ = key;
+  }
+  torch::Tensor y = spec_.kernel.size() == 3
+                        ? torch::conv3d(x, fused_weight_, fused_bias_, spec_.stride, spec_.padding)
+                        : torch::conv2d(x, fused_weight_, fused_bias_, spec_.stride, spec_.padding);
+  y = instance_norm_fp32(torch::leaky_relu(y, kBcaeLeakySlope));
+  const int64_t c = spec_.out_channels;
+  auto side = y.narrow(1, c, c);
+  auto main_in = y.narrow(1, 0, c);
+  torch::Tensor main_out;
+  if (spec_.kernel.size() == 3) main_out = main_block_->ptr<torch::nn::Conv3dImpl>(3)->forward(main_in);
+  else main_out = main_block_->ptr<torch::nn::Conv2dImpl>(3)->forward(main_in);
+  return instance_norm_fp32(torch::leaky_relu(torch::addcmul(side, main_out, rezero_alpha_), kBcaeLeakySlope));
+}
+
 torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x) {
+  if (!spec_.transposed && !is_training() && c10::InferenceMode::is_enabled()) return forward_fused(x);
   auto side = side_block_->forward(x);
   auto main = main_block_->forward(x);
   // side + alpha * main in one out-of-place op (autograd-safe, one pass over memory).

@@ -50,7 +50,14 @@ class ResidualBlockImpl : public torch::nn::Module {
   const ConvSpec& spec() const { return spec_; }
 
  private:
+  // Inference path of encoder blocks: main_block.0 and side_block.0 read the same input with the same
+  // geometry, so they run as ONE convolution with concatenated filters (and one LeakyReLU/InstanceNorm,
+  // both per channel), then split. Exactly the same function; one im2col pass instead of two.
+  torch::Tensor forward_fused(const torch::Tensor& x);
+
   ConvSpec spec_;
+  torch::Tensor fused_weight_, fused_bias_;
+  std::vector<int64_t> fused_key_;  // data pointers, versions and dtype of the four source tensors
   torch::nn::Sequential main_block_{nullptr};
   torch::nn::Sequential side_block_{nullptr};
   torch::Tensor rezero_alpha_;
