@@ -11,6 +11,7 @@
 #include <string>
 
 #include "jets/jet_schema.h"
+#include "util/xoshiro256.h"
 
 namespace daqz {
 namespace {
@@ -18,32 +19,11 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kPtMaxGeV = 4000.0;
 
-// xoshiro256** seeded through splitmix64: fast, and identical output everywhere.
-class Rng {
+// Distributions on top of the shared generator (identical output everywhere).
+class Rng : public Xoshiro256 {
  public:
-  explicit Rng(uint64_t seed) {
-    uint64_t x = seed;
-    for (auto& s : s_) {
-      x += 0x9E3779B97F4A7C15ull;
-      uint64_t z = x;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-      s = z ^ (z >> 31);
-    }
-  }
-  uint64_t bits() {
-    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  double uniform() { return double(bits() >> 11) * 0x1.0p-53; }                 // [0, 1)
-  double uniform_open() { return (double(bits() >> 11) + 0.5) * 0x1.0p-53; }   // (0, 1)
+  using Xoshiro256::Xoshiro256;
+  using Xoshiro256::uniform;
   double uniform(double a, double b) { return a + (b - a) * uniform(); }
   bool chance(double p) { return uniform() < p; }
   double normal() {  // Box-Muller, no cached pair (keeps the stream position simple)
@@ -79,10 +59,6 @@ class Rng {
     const double x = gamma(a), y = gamma(b);
     return x / (x + y);
   }
-
- private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
 };
 
 double wrap_phi(double phi) {

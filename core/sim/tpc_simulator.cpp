@@ -19,6 +19,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "util/xoshiro256.h"
+
 namespace daqz {
 namespace {
 
@@ -27,32 +29,10 @@ constexpr double kTwoPi = 2 * kPi;
 constexpr double kPionMass = 0.13957, kKaonMass = 0.49368, kProtonMass = 0.93827;
 constexpr double kElectronMass = 0.000511;
 
-// xoshiro256** seeded through splitmix64.
-class Rng {
+// Distributions on top of the shared generator (identical output everywhere).
+class Rng : public Xoshiro256 {
  public:
-  explicit Rng(uint64_t seed) {
-    uint64_t x = seed;
-    for (auto& s : s_) s = splitmix(x);
-  }
-  static uint64_t splitmix(uint64_t& x) {
-    uint64_t z = (x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  uint64_t next() {
-    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  double uniform() { return (next() >> 11) * 0x1.0p-53; }                 // [0, 1)
-  double uniform_open() { return ((next() >> 11) + 0.5) * 0x1.0p-53; }     // (0, 1)
+  using Xoshiro256::Xoshiro256;
   double normal() {
     if (has_spare_) {
       has_spare_ = false;
@@ -87,8 +67,6 @@ class Rng {
   }
 
  private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
   double spare_ = 0;
   bool has_spare_ = false;
 };
