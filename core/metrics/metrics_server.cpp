@@ -31,6 +31,13 @@ void MetricsServer::set_health(std::function<std::string()> health) {
 
 MetricsServer::~MetricsServer() = default;
 
+RejectCounters add_reject_counters(prometheus::Registry& r, const std::string& name) {
+  RejectCounters out{};
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i] = &add_counter(r, name, "Frames rejected, by reason", {{"reason", reject_reason_label(RejectReason(i))}});
+  return out;
+}
+
 prometheus::Histogram::BucketBoundaries exponential_buckets(double start, double factor, int count) {
   prometheus::Histogram::BucketBoundaries b;
   for (int i = 0; i < count; ++i) b.push_back(start * std::pow(factor, i));

@@ -16,7 +16,9 @@
 #include <prometheus/registry.h>
 
 #include "metrics/http_exposer.h"
+#include "wire/validation.h"
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <string>
@@ -41,6 +43,10 @@ class MetricsServer {
   std::unique_ptr<HttpExposer> exposer_;
   std::string url_;
 };
+
+// One counter per rejection reason, labelled reason="<label>", indexed by RejectReason.
+using RejectCounters = std::array<prometheus::Counter*, size_t(RejectReason::kCount)>;
+RejectCounters add_reject_counters(prometheus::Registry& r, const std::string& name);
 
 // Exponential buckets helper (prometheus-cpp has none): start, factor, count.
 prometheus::Histogram::BucketBoundaries exponential_buckets(double start, double factor, int count);

@@ -33,9 +33,7 @@ IngestMetrics::IngestMetrics(prometheus::Registry& r, double target)
       latency(add_histogram(r, "daqz_ingest_end_to_end_latency_seconds",
                             "From the sender's timestamp to the record's send to a sink",
                             exponential_buckets(1e-4, 2, 18))) {
-  for (size_t i = 0; i < rejected_by_reason.size(); ++i)
-    rejected_by_reason[i] = &add_counter(r, "daqz_ingest_frames_rejected_total", "Frames rejected, by reason",
-                                         {{"reason", reject_reason_label(RejectReason(i))}});
+  rejected_by_reason = add_reject_counters(r, "daqz_ingest_frames_rejected_total");
   target_wedges_per_second.Set(target);
 }
 

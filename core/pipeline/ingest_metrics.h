@@ -18,7 +18,7 @@ struct IngestMetrics {
   prometheus::Counter& messages_in_jets;
   prometheus::Counter& end_of_stream;
   prometheus::Counter& bytes_in;
-  std::array<prometheus::Counter*, size_t(RejectReason::kCount)> rejected_by_reason{};
+  RejectCounters rejected_by_reason{};
   prometheus::Counter& quarantined;
   prometheus::Counter& wedges_encoded;
   prometheus::Counter& jets_encoded;

@@ -374,11 +374,7 @@ IngestNode::~IngestNode() = default;
 
 int IngestNode::run() {
   Impl& s = *impl_;
-  SocketOptions opts;
-  opts.hwm = s.cfg.hwm;
-  opts.max_message_bytes = s.cfg.max_message_bytes;
-  zmq::socket_t pull = make_socket(s.ctx, zmq::socket_type::pull, opts);
-  bind_all(pull, s.cfg.listen);
+  zmq::socket_t pull = make_bound_pull(s.ctx, s.cfg.listen, s.cfg.hwm, s.cfg.max_message_bytes);
   s.metrics.state.Set(1);
   std::thread sender([&s] { s.sender_loop(); });
   std::vector<std::thread> workers;

@@ -28,7 +28,7 @@ struct SinkMetrics {
   prometheus::Counter& write_errors;
   prometheus::Counter& recovered_bytes;
   prometheus::Counter& quarantined;
-  std::array<prometheus::Counter*, size_t(RejectReason::kCount)> rejected{};
+  RejectCounters rejected{};
   prometheus::Histogram& fsync_seconds;
   prometheus::Gauge& state;
   prometheus::Gauge& pending_acks;
@@ -47,9 +47,7 @@ struct SinkMetrics {
         fsync_seconds(add_histogram(r, "daqz_sink_fsync_seconds", "Duration of flush + fsync", exponential_buckets(1e-5, 2, 20))),
         state(add_gauge(r, "daqz_sink_state", "Lifecycle state: 0 init, 1 run, 2 drain, 3 stop")),
         pending_acks(add_gauge(r, "daqz_sink_pending_acks", "Stored records whose acknowledgement is not sent yet")) {
-    for (size_t i = 0; i < rejected.size(); ++i)
-      rejected[i] = &add_counter(r, "daqz_sink_frames_rejected_total", "Frames rejected, by reason",
-                                 {{"reason", reject_reason_label(RejectReason(i))}});
+    rejected = add_reject_counters(r, "daqz_sink_frames_rejected_total");
   }
 };
 
@@ -210,11 +208,7 @@ SinkNode::~SinkNode() = default;
 
 int SinkNode::run() {
   Impl& s = *impl_;
-  SocketOptions opts;
-  opts.hwm = s.cfg.hwm;
-  opts.max_message_bytes = s.cfg.max_message_bytes;
-  zmq::socket_t pull = make_socket(s.ctx, zmq::socket_type::pull, opts);
-  bind_all(pull, s.cfg.listen);
+  zmq::socket_t pull = make_bound_pull(s.ctx, s.cfg.listen, s.cfg.hwm, s.cfg.max_message_bytes);
   s.metrics.state.Set(1);
   spdlog::info("{} running: listen {}, writing to '{}'", s.cfg.node_id, s.cfg.listen.front(), s.cfg.out_dir);
   while (!stop_requested()) {

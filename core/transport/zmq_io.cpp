@@ -49,6 +49,16 @@ void connect_all(zmq::socket_t& socket, const std::vector<std::string>& endpoint
   }
 }
 
+zmq::socket_t make_bound_pull(zmq::context_t& ctx, const std::vector<std::string>& endpoints, int hwm,
+                              int64_t max_message_bytes) {
+  SocketOptions opts;
+  opts.hwm = hwm;
+  opts.max_message_bytes = max_message_bytes;
+  zmq::socket_t pull = make_socket(ctx, zmq::socket_type::pull, opts);
+  bind_all(pull, endpoints);
+  return pull;
+}
+
 bool send_message(zmq::socket_ref socket, const Message& m, std::chrono::milliseconds timeout) {
   const std::string env = m.envelope.SerializeAsString();
   const bool with_payload = m.envelope.payload_bytes() > 0 || !m.payload.empty();

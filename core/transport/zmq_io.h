@@ -51,6 +51,11 @@ zmq::socket_t make_socket(zmq::context_t& ctx, zmq::socket_type type, const Sock
 void bind_all(zmq::socket_t& socket, const std::vector<std::string>& endpoints);
 void connect_all(zmq::socket_t& socket, const std::vector<std::string>& endpoints);
 
+// A PULL socket with the given high-water mark and size limit, bound to every endpoint (the data
+// input of ingest nodes and sinks). Throws TransportError naming an endpoint that cannot be bound.
+zmq::socket_t make_bound_pull(zmq::context_t& ctx, const std::vector<std::string>& endpoints, int hwm,
+                              int64_t max_message_bytes);
+
 // Sends envelope + payload (payload frame only if the envelope announces one). Returns false if
 // the message could not be queued within `timeout` (peer gone or back-pressure).
 [[nodiscard]] bool send_message(zmq::socket_ref socket, const Message& m, std::chrono::milliseconds timeout);
