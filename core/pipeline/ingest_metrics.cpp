@@ -2,7 +2,7 @@
 
 namespace daqz {
 
-IngestMetrics::IngestMetrics(prometheus::Registry& r, double target)
+IngestMetrics::IngestMetrics(prometheus::Registry& r, double target, double target_bytes)
     : messages_in_wedge(add_counter(r, "daqz_ingest_messages_received_total", "Valid data messages received", {{"kind", "wedge"}})),
       messages_in_jets(add_counter(r, "daqz_ingest_messages_received_total", "Valid data messages received", {{"kind", "jets"}})),
       end_of_stream(add_counter(r, "daqz_ingest_end_of_stream_total", "End-of-stream markers received")),
@@ -27,6 +27,12 @@ IngestMetrics::IngestMetrics(prometheus::Registry& r, double target)
       replay_depth(add_gauge(r, "daqz_ingest_replay_buffer_records", "Records sent but not yet acknowledged")),
       state(add_gauge(r, "daqz_ingest_state", "Lifecycle state: 0 init, 1 run, 2 drain, 3 stop")),
       target_wedges_per_second(add_gauge(r, "daqz_ingest_target_wedges_per_second", "FELIX-rate target of this node")),
+      target_bytes_per_second(add_gauge(r, "daqz_ingest_target_bytes_per_second", "FELIX-rate target of this node in received bytes")),
+      achieved_wedges_per_second(add_gauge(r, "daqz_ingest_achieved_wedges_per_second", "Wedges encoded per second over the last rate window")),
+      achieved_bytes_per_second(add_gauge(r, "daqz_ingest_achieved_bytes_per_second", "Bytes received per second over the last rate window")),
+      target_ratio(add_gauge(r, "daqz_ingest_target_ratio", "Achieved / target wedges per second, clipped to [0, 1]")),
+      compression_ratio_wedge(add_gauge(r, "daqz_ingest_compression_ratio", "Dense bytes / stored bytes of the encoded records since start", {{"kind", "wedge"}})),
+      compression_ratio_jets(add_gauge(r, "daqz_ingest_compression_ratio", "Dense bytes / stored bytes of the encoded records since start", {{"kind", "jets"}})),
       batch_size(add_histogram(r, "daqz_ingest_batch_size", "Items per encoder batch", {1, 2, 4, 8, 16, 32, 64})),
       encode_seconds(add_histogram(r, "daqz_ingest_encode_seconds", "Encoder time per batch",
                                    exponential_buckets(1e-4, 2, 16))),
@@ -35,6 +41,7 @@ IngestMetrics::IngestMetrics(prometheus::Registry& r, double target)
                             exponential_buckets(1e-4, 2, 18))) {
   rejected_by_reason = add_reject_counters(r, "daqz_ingest_frames_rejected_total");
   target_wedges_per_second.Set(target);
+  target_bytes_per_second.Set(target_bytes);
 }
 
 }  // namespace daqz

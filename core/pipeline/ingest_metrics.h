@@ -10,7 +10,7 @@
 namespace daqz {
 
 struct IngestMetrics {
-  IngestMetrics(prometheus::Registry& r, double target_wedges_per_second);
+  IngestMetrics(prometheus::Registry& r, double target_wedges_per_second, double target_bytes_per_second);
 
   prometheus::Counter& rejected(RejectReason reason) { return *rejected_by_reason[size_t(reason)]; }
 
@@ -39,6 +39,12 @@ struct IngestMetrics {
   prometheus::Gauge& replay_depth;
   prometheus::Gauge& state;  // 0 init, 1 run, 2 drain, 3 stop
   prometheus::Gauge& target_wedges_per_second;
+  prometheus::Gauge& target_bytes_per_second;
+  prometheus::Gauge& achieved_wedges_per_second;  // encoded, over the last rate window
+  prometheus::Gauge& achieved_bytes_per_second;   // received on the data channel, same window
+  prometheus::Gauge& target_ratio;                // achieved / target wedges per second, clipped to [0, 1]
+  prometheus::Gauge& compression_ratio_wedge;     // dense 16-bit bytes / stored bytes, since start
+  prometheus::Gauge& compression_ratio_jets;      // dense float32 bytes / stored bytes, since start
   prometheus::Histogram& batch_size;
   prometheus::Histogram& encode_seconds;
   prometheus::Histogram& latency;

@@ -15,8 +15,10 @@
 #include "pipeline/bounded_queue.h"
 #include "pipeline/ingest_metrics.h"
 #include "pipeline/lifecycle.h"
+#include "pipeline/rate_monitor.h"
 #include "pipeline/replay_buffer.h"
 #include "storage/quarantine.h"
+#include "transport/curve.h"
 #include "transport/zmq_io.h"
 #include "wire/message.h"
 
@@ -41,6 +43,16 @@ struct OutItem {
   uint64_t sent_ns = 0;
 };
 
+double effective_target_bytes(const IngestConfig& c) {
+  return c.target_bytes_per_second > 0 ? c.target_bytes_per_second
+                                       : c.target_wedges_per_second * IngestConfig::kNominalWedgeWireBytes;
+}
+
+std::string parent_dir(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
 std::string resolve_model_dir(const std::string& model, const std::string& root) {
   if (model.empty()) return "";
   if (std::ifstream(model + "/model.json")) return model;
@@ -59,6 +71,9 @@ void validate(const IngestConfig& c) {
   if (c.max_batch < 1) fail("'max-batch' must be >= 1");
   if (c.queue_capacity < 1) fail("'queue-capacity' must be >= 1");
   if (c.max_delay_ms < 0) fail("'max-delay-ms' must be >= 0");
+  if (c.rate_window_s <= 0) fail("'rate-window' must be > 0");
+  if (c.target_wedges_per_second < 0 || c.target_bytes_per_second < 0) fail("targets must be >= 0");
+  validate(c.fidelity);
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   if (unsigned(c.workers * c.intra_op_threads) > cores)
     spdlog::warn("workers x intra-op threads = {} exceeds the {} cores: threads will contend",
@@ -69,20 +84,34 @@ struct IngestNode::Impl {
   IngestConfig cfg;
   IngestMetrics metrics;
   zmq::context_t ctx{1};
+  CurveSecurity curve{ctx, cfg.curve};  // after ctx: its ZAP handler closes before the context
   QuarantineWriter quarantine;
   BoundedQueue<WorkItem> input;
   BoundedQueue<OutItem> output;
   std::atomic<uint64_t> received{0}, rejected{0}, encoded{0}, fallback{0}, sent{0}, acked{0}, resent{0};
   std::atomic<uint64_t> unacked_at_exit{0};
+  // Totals behind the rate and compression-ratio gauges.
+  std::atomic<uint64_t> wedges_done{0}, bytes_received{0};
+  std::atomic<uint64_t> dense_wedge_bytes{0}, stored_wedge_bytes{0}, dense_jet_bytes{0}, stored_jet_bytes{0};
+  RateMonitor wedge_rate, byte_rate;  // receiver thread only
+  Clock::time_point next_rate_update{};
+  std::unique_ptr<FidelityMonitor> fidelity;
   std::atomic<int> workers_running{0};
   std::string wedge_model_dir, jet_model_dir;
   std::string reply_to;  // stamped on records so sinks know where to acknowledge
   bool wedge_codec_ok = true, jet_codec_ok = true;
 
   Impl(const IngestConfig& c, prometheus::Registry& r)
-      : cfg(c), metrics(r, c.target_wedges_per_second), quarantine(c.quarantine_path),
-        input(c.queue_capacity), output(c.queue_capacity) {
+      : cfg(c), metrics(r, c.target_wedges_per_second, effective_target_bytes(c)), quarantine(c.quarantine_path),
+        input(c.queue_capacity), output(c.queue_capacity),
+        wedge_rate(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(c.rate_window_s))),
+        byte_rate(wedge_rate) {
+    curve.require_roles(/*server=*/true, /*client=*/true);
+    curve.count_failures(r, "daqz_ingest_auth_failures_total");
     wedge_model_dir = resolve_model_dir(cfg.wedge_model, cfg.models_root);
+    std::vector<std::string> model_roots{cfg.models_root};
+    if (!wedge_model_dir.empty()) model_roots.push_back(parent_dir(wedge_model_dir));
+    fidelity = std::make_unique<FidelityMonitor>(cfg.fidelity, model_roots, r);
     jet_model_dir = resolve_model_dir(cfg.jet_model, cfg.models_root);
     reply_to = cfg.ack_advertise.empty() ? cfg.ack_listen : cfg.ack_advertise;
     if (const auto star = reply_to.find("://*"); star != std::string::npos) reply_to.replace(star + 3, 1, "127.0.0.1");
@@ -133,6 +162,7 @@ struct IngestNode::Impl {
     size_t bytes = 0;
     for (auto& f : frames) bytes += f.size();
     metrics.bytes_in.Increment(double(bytes));
+    bytes_received += bytes;
     try {
       ValidationLimits limits;
       limits.max_payload_bytes = size_t(cfg.max_message_bytes);
@@ -179,9 +209,32 @@ struct IngestNode::Impl {
     while (!stop_requested()) {
       auto frames = recv_frames(pull, milliseconds(100));
       metrics.input_depth.Set(double(input.size()));
+      update_rates();
       if (!frames) continue;
       WorkItem item;
       if (accept(*frames, item)) enqueue(item);
+    }
+  }
+
+  // Achieved rates against the FELIX-rate target, refreshed about once a second.
+  void update_rates() {
+    const auto now = Clock::now();
+    if (now < next_rate_update) return;
+    next_rate_update = now + std::chrono::seconds(1);
+    const double wedges_per_s = wedge_rate.update(now, double(wedges_done));
+    metrics.achieved_wedges_per_second.Set(wedges_per_s);
+    metrics.achieved_bytes_per_second.Set(byte_rate.update(now, double(bytes_received)));
+    metrics.target_ratio.Set(target_fraction(wedges_per_s, cfg.target_wedges_per_second));
+  }
+
+  void count_compression(const WorkItem& item, const EncodedRecord& record) {
+    const uint64_t stored = record.bytes.size();
+    if (item.kind == wire::KIND_WEDGE_ZS) {
+      const double dense = double(dense_wedge_bytes += cfg.wedge_shape.voxels() * sizeof(uint16_t));
+      metrics.compression_ratio_wedge.Set(dense / double(stored_wedge_bytes += stored));
+    } else {
+      const double dense = double(dense_jet_bytes += uint64_t(item.jets.n) * item.jets.f * sizeof(float));
+      metrics.compression_ratio_jets.Set(dense / double(stored_jet_bytes += stored));
     }
   }
 
@@ -237,6 +290,8 @@ struct IngestNode::Impl {
       for (size_t i = 0; i < n; ++i)
         if (batch[i].kind == wire::KIND_JET_BATCH) records[i] = encode_jets(jet_codec.get(), *jet_lossless, batch[i].jets);
       for (size_t i = 0; i < n; ++i) {
+        count_compression(batch[i], records[i]);
+        if (batch[i].kind == wire::KIND_WEDGE_ZS) fidelity->offer(batch[i].wedge, records[i]);
         OutItem out{make_record_message(records[i], batch[i].source, batch[i].sequence), batch[i].sent_ns};
         if (!reply_to.empty()) out.message.envelope.set_reply_to(reply_to);
         metrics.ratio_in_bytes.Increment(double(records[i].original_bytes));
@@ -270,6 +325,7 @@ struct IngestNode::Impl {
     }
     metrics.encode_seconds.Observe(std::chrono::duration<double>(Clock::now() - t0).count());
     metrics.wedges_encoded.Increment(double(wedges.size()));
+    wedges_done += wedges.size();
     for (size_t k = 0; k < wedges.size(); ++k) records[index[k]] = std::move(encoded_batch[k]);
   }
 
@@ -294,6 +350,7 @@ struct IngestNode::Impl {
     SocketOptions opts;
     opts.hwm = cfg.hwm;
     opts.max_message_bytes = cfg.max_message_bytes;
+    opts.curve = curve.client();  // CURVE client of the sinks, for records and their acks
     zmq::socket_t push = make_socket(ctx, zmq::socket_type::push, opts);
     connect_all(push, cfg.sinks);
     std::optional<zmq::socket_t> acks;
@@ -374,7 +431,7 @@ IngestNode::~IngestNode() = default;
 
 int IngestNode::run() {
   Impl& s = *impl_;
-  zmq::socket_t pull = make_bound_pull(s.ctx, s.cfg.listen, s.cfg.hwm, s.cfg.max_message_bytes);
+  zmq::socket_t pull = make_bound_pull(s.ctx, s.cfg.listen, s.cfg.hwm, s.cfg.max_message_bytes, s.curve.server());
   s.metrics.state.Set(1);
   std::thread sender([&s] { s.sender_loop(); });
   std::vector<std::thread> workers;

@@ -24,6 +24,8 @@
 #include <vector>
 
 #include "metrics/metrics_server.h"
+#include "transport/curve_options.h"
+#include "pipeline/fidelity_monitor.h"
 #include "wedge/wedge.h"
 
 namespace daqz {
@@ -33,6 +35,9 @@ struct IngestConfig {
   static constexpr size_t kDefaultMaxBatch = 8;
   static constexpr double kDefaultMaxDelayMs = 5;
   static constexpr double kDefaultTargetWedgesPerSecond = 15000;  // 15 kHz x 24 wedges / 24 nodes
+  // Mean zero-suppressed wire size of a simulated outer wedge (165 KB measured, occupancy ~0.10):
+  // turns the wedge target into a bytes/s target when none is given.
+  static constexpr double kNominalWedgeWireBytes = 165e3;
 
   std::string node_id = "ingest-0";
   std::vector<std::string> listen{"tcp://*:5555"};
@@ -59,8 +64,12 @@ struct IngestConfig {
   size_t replay_capacity = 4096;           // unacknowledged records kept for re-send
   double replay_timeout_s = 5;             // re-send records unacknowledged this long
   double target_wedges_per_second = kDefaultTargetWedgesPerSecond;
+  double target_bytes_per_second = 0;      // 0 = target_wedges_per_second x kNominalWedgeWireBytes
+  double rate_window_s = 10;               // window of the achieved-rate gauges
+  FidelityConfig fidelity;                 // live fidelity monitor (sampled background decode)
   double drain_quiet_ms = 300;             // drain: socket considered empty after this silence
   double drain_ack_timeout_s = 10;         // drain: wait this long for outstanding acks
+  CurveOptions curve;                      // ZeroMQ CURVE on every socket (docs/security.md)
 };
 
 // Throws std::invalid_argument naming the field when the config is inconsistent.

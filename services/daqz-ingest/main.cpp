@@ -41,6 +41,12 @@ int main(int argc, char** argv) {
   app.add_option("--replay-capacity", c.replay_capacity, "Unacknowledged records kept for re-send")->capture_default_str();
   app.add_option("--replay-timeout", c.replay_timeout_s, "Re-send records unacknowledged this long (s)")->capture_default_str();
   app.add_option("--target-wedges-per-second", c.target_wedges_per_second, "FELIX-rate target of this node")->capture_default_str();
+  app.add_option("--target-bytes-per-second", c.target_bytes_per_second, "Target in received bytes/s (0 = wedges target x 165 KB)")->capture_default_str();
+  app.add_option("--rate-window", c.rate_window_s, "Window of the achieved-rate gauges (s)")->capture_default_str();
+  app.add_option("--fidelity-fraction", c.fidelity.fraction, "Share of wedges decoded in the background and compared (0 = off)")->capture_default_str();
+  app.add_option("--fidelity-queue", c.fidelity.queue_capacity, "Fidelity samples waiting at most (more are dropped, counted)")->capture_default_str();
+  app.add_option("--fidelity-window", c.fidelity.window, "Fidelity gauges aggregate this many recent samples")->capture_default_str();
+  daqz::add_curve_options(app, c.curve);
   app.add_option("--metrics", metrics_address, "Serve Prometheus metrics at host:port (empty = off)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")->capture_default_str();
   CLI11_PARSE(app, argc, argv);

@@ -39,6 +39,7 @@ struct DemoArgs {
   double hold_s = 0;
   uint64_t seed = 1;
   uint64_t sample = 24;
+  double fidelity_fraction = 0.05;  // ingest's live fidelity monitor
   bool json = false;
   bool keep = false;
 };
@@ -115,7 +116,8 @@ int run_demo(DemoArgs a) {
   std::vector<std::string> ingest_cmd = {bin + "/daqz-ingest", "--listen", ep(data_port), "--sink", ep(sink_port),
                                          "--ack-listen", ep(ack_port), "--metrics", maddr(m_ingest),
                                          "--quarantine", w + "/ingest.quarantine", "--workers",
-                                         std::to_string(a.workers)};
+                                         std::to_string(a.workers), "--fidelity-fraction",
+                                         std::to_string(a.fidelity_fraction)};
   if (!a.wedge_model.empty()) ingest_cmd.insert(ingest_cmd.end(), {"--wedge-codec", "bcae", "--wedge-model", a.wedge_model});
   if (!a.jet_model.empty()) ingest_cmd.insert(ingest_cmd.end(), {"--jet-codec", "jet-ae", "--jet-model", a.jet_model});
   ChildProcess ingest = ChildProcess::spawn(ingest_cmd, w + "/ingest.log");
@@ -149,6 +151,15 @@ int run_demo(DemoArgs a) {
   const double ingest_in = prometheus_sum(http_get(urls.at("daqz-ingest")), "daqz_ingest_encoded_input_bytes_total");
   const double ingest_out = prometheus_sum(http_get(urls.at("daqz-ingest")), "daqz_ingest_encoded_output_bytes_total");
   const double fallbacks = prometheus_sum(http_get(urls.at("daqz-ingest")), "daqz_ingest_fallback_total");
+  // The live monitor's view (sampled in the ingest node while streaming), beside the offline check below.
+  const std::string ingest_scrape = http_get(urls.at("daqz-ingest"));
+  const nlohmann::json live_fidelity = {
+      {"samples", prometheus_sum(ingest_scrape, "daqz_ingest_fidelity_samples_total")},
+      {"dropped", prometheus_sum(ingest_scrape, "daqz_ingest_fidelity_dropped_total")},
+      {"mse", prometheus_sum(ingest_scrape, "daqz_ingest_fidelity_mse")},
+      {"log_mae", prometheus_sum(ingest_scrape, "daqz_ingest_fidelity_log_mae")},
+      {"precision", prometheus_sum(ingest_scrape, "daqz_ingest_fidelity_precision")},
+      {"recall", prometheus_sum(ingest_scrape, "daqz_ingest_fidelity_recall")}};
 
   auto finish = [&]() {
     sim.terminate();
@@ -221,6 +232,7 @@ int run_demo(DemoArgs a) {
         {"fidelity_sample", {{"wedges", f.n_wedges}, {"mse", f.mse}, {"log_mae", f.log_mae}, {"psnr_db", f.psnr_db},
                              {"precision", f.precision}, {"recall", f.recall},
                              {"jet_mean_abs_relative_residual", jet_values ? jet_rel_sum / double(jet_values) : 0.0}}},
+        {"live_fidelity", live_fidelity},
         {"metrics_urls", urls},
         {"pipeline_stopped", stopped},
         {"work_dir", w}};
@@ -259,6 +271,8 @@ void setup_demo(CLI::App& sub, int& exit_code) {
   sub.add_option("--hold", a->hold_s, "After the summary keep the pipeline up this many seconds")->capture_default_str();
   sub.add_option("--seed", a->seed, "Simulator seed")->capture_default_str();
   sub.add_option("--sample", a->sample, "Wedges and jet batches compared for fidelity")->capture_default_str();
+  sub.add_option("--fidelity-fraction", a->fidelity_fraction, "Share of wedges the ingest's live fidelity monitor decodes")
+      ->capture_default_str();
   sub.add_flag("--json", a->json, "Print the summary as one JSON line");
   sub.add_flag("--keep", a->keep, "Keep the temporary work folder");
   sub.callback([a, &exit_code] { exit_code = run_demo(*a); });
