@@ -18,6 +18,7 @@ IngestMetrics::IngestMetrics(prometheus::Registry& r, double target, double targ
       ratio_in_bytes(add_counter(r, "daqz_ingest_encoded_input_bytes_total", "Zero-suppressed wire bytes of the encoded inputs")),
       ratio_out_bytes(add_counter(r, "daqz_ingest_encoded_output_bytes_total", "Stored payload bytes of the encoded records")),
       acks(add_counter(r, "daqz_ingest_acks_total", "Records acknowledged by sinks")),
+      upstream_acks(add_counter(r, "daqz_ingest_upstream_acks_total", "Stored records acknowledged to their senders")),
       resent(add_counter(r, "daqz_ingest_resent_records_total", "Records re-sent after an acknowledgement time-out")),
       backpressure_waits(add_counter(r, "daqz_ingest_backpressure_waits_total", "Waits on a full queue or a blocked sink")),
       input_depth(add_gauge(r, "daqz_ingest_queue_depth", "Items waiting in a queue", {{"queue", "input"}})),

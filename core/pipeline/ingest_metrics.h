@@ -30,6 +30,7 @@ struct IngestMetrics {
   prometheus::Counter& ratio_in_bytes;   // original (zero-suppressed wire) bytes of encoded records
   prometheus::Counter& ratio_out_bytes;  // stored bytes of encoded records
   prometheus::Counter& acks;
+  prometheus::Counter& upstream_acks;   // acknowledgements forwarded to the senders (FELIX side)
   prometheus::Counter& resent;
   prometheus::Counter& backpressure_waits;
   prometheus::Gauge& input_depth;

@@ -16,9 +16,10 @@
 #include "pipeline/ingest_metrics.h"
 #include "pipeline/lifecycle.h"
 #include "pipeline/rate_monitor.h"
-#include "pipeline/replay_buffer.h"
 #include "storage/quarantine.h"
 #include "transport/curve.h"
+#include "transport/ack_publisher.h"
+#include "transport/reliable_sender.h"
 #include "transport/zmq_io.h"
 #include "wire/message.h"
 
@@ -33,6 +34,7 @@ struct WorkItem {
   std::string source;
   uint64_t sequence = 0;
   uint64_t sent_ns = 0;  // sender's timestamp, for end-to-end latency
+  std::string upstream;  // the sender's reply_to: where to acknowledge once a sink has stored it
   SparseWedge wedge;
   JetBatch jets;
   Clock::time_point received;
@@ -41,6 +43,7 @@ struct WorkItem {
 struct OutItem {
   Message message;
   uint64_t sent_ns = 0;
+  std::string upstream;
 };
 
 double effective_target_bytes(const IngestConfig& c) {
@@ -98,7 +101,6 @@ struct IngestNode::Impl {
   std::unique_ptr<FidelityMonitor> fidelity;
   std::atomic<int> workers_running{0};
   std::string wedge_model_dir, jet_model_dir;
-  std::string reply_to;  // stamped on records so sinks know where to acknowledge
   bool wedge_codec_ok = true, jet_codec_ok = true;
 
   Impl(const IngestConfig& c, prometheus::Registry& r)
@@ -113,8 +115,6 @@ struct IngestNode::Impl {
     if (!wedge_model_dir.empty()) model_roots.push_back(parent_dir(wedge_model_dir));
     fidelity = std::make_unique<FidelityMonitor>(cfg.fidelity, model_roots, r);
     jet_model_dir = resolve_model_dir(cfg.jet_model, cfg.models_root);
-    reply_to = cfg.ack_advertise.empty() ? cfg.ack_listen : cfg.ack_advertise;
-    if (const auto star = reply_to.find("://*"); star != std::string::npos) reply_to.replace(star + 3, 1, "127.0.0.1");
     metrics.input_capacity.Set(double(c.queue_capacity));
     metrics.output_capacity.Set(double(c.queue_capacity));
   }
@@ -172,6 +172,7 @@ struct IngestNode::Impl {
       item.source = e.source_id();
       item.sequence = e.sequence();
       item.sent_ns = e.timestamp_ns();
+      item.upstream = e.reply_to();
       item.received = Clock::now();
       if (e.kind() == wire::KIND_WEDGE_ZS) {
         item.wedge = wedge_from_message(m, cfg.wedge_shape);
@@ -292,8 +293,8 @@ struct IngestNode::Impl {
       for (size_t i = 0; i < n; ++i) {
         count_compression(batch[i], records[i]);
         if (batch[i].kind == wire::KIND_WEDGE_ZS) fidelity->offer(batch[i].wedge, records[i]);
-        OutItem out{make_record_message(records[i], batch[i].source, batch[i].sequence), batch[i].sent_ns};
-        if (!reply_to.empty()) out.message.envelope.set_reply_to(reply_to);
+        OutItem out{make_record_message(records[i], batch[i].source, batch[i].sequence), batch[i].sent_ns,
+                    std::move(batch[i].upstream)};
         metrics.ratio_in_bytes.Increment(double(records[i].original_bytes));
         metrics.ratio_out_bytes.Increment(double(records[i].bytes.size()));
         output.push(std::move(out));
@@ -345,7 +346,9 @@ struct IngestNode::Impl {
     return lossless.encode(jets);
   }
 
-  // ---- sender (owns the data-out and ack sockets) -------------------------------------------
+  // ---- sender (owns the data-out, ack and upstream-ack sockets) -------------------------------
+  // A record is acknowledged upstream (to the FELIX side's reply_to) only once a sink has stored
+  // it, so a sender that keeps unacknowledged records loses nothing when this node dies.
   void sender_loop() {
     SocketOptions opts;
     opts.hwm = cfg.hwm;
@@ -353,70 +356,50 @@ struct IngestNode::Impl {
     opts.curve = curve.client();  // CURVE client of the sinks, for records and their acks
     zmq::socket_t push = make_socket(ctx, zmq::socket_type::push, opts);
     connect_all(push, cfg.sinks);
-    std::optional<zmq::socket_t> acks;
-    if (!cfg.ack_listen.empty()) {
-      acks.emplace(make_socket(ctx, zmq::socket_type::pull, opts));
-      bind_all(*acks, {cfg.ack_listen});
-    }
-    ReplayBuffer replay(cfg.replay_capacity);
-    const auto resend_after = std::chrono::duration<double>(cfg.replay_timeout_s);
-    auto send_blocking = [&](const Message& m) {
-      while (!send_message(push, m, milliseconds(100))) {
-        metrics.backpressure_waits.Increment();
-        if (acks) take_acks(*acks, replay);
+    ReliableSender out(ctx, push, {cfg.ack_listen, cfg.ack_advertise, cfg.replay_capacity, cfg.replay_timeout_s}, opts);
+    SocketOptions upstream_opts;
+    upstream_opts.hwm = 1000;
+    upstream_opts.linger_ms = 500;
+    upstream_opts.curve = curve.server();  // as the sink does for its acks: the server of the link acknowledges
+    AckPublisher upstream_acks(ctx, cfg.node_id, upstream_opts);
+    std::map<std::pair<std::string, uint64_t>, std::string> upstream_of;  // records in the replay buffer
+    out.on_blocked = [&] { metrics.backpressure_waits.Increment(); };
+    out.on_bytes_sent = [&](uint64_t n) { metrics.bytes_out.Increment(double(n)); };
+    out.on_resend = [&] { ++resent, metrics.resent.Increment(); };
+    out.on_ack = [&](const std::string& source, uint64_t sequence) {
+      ++acked;
+      metrics.acks.Increment();
+      if (auto it = upstream_of.find({source, sequence}); it != upstream_of.end()) {
+        upstream_acks.add(it->second, source, sequence);
+        upstream_of.erase(it);
       }
-      metrics.bytes_out.Increment(double(m.envelope.ByteSizeLong() + m.payload.size()));
     };
-    auto service_replay = [&] {
-      if (!acks) return;
-      take_acks(*acks, replay);
-      for (Message* m : replay.due(Clock::now(), resend_after)) {
-        send_blocking(*m);
-        ++resent;
-        metrics.resent.Increment();
-      }
-      metrics.replay_depth.Set(double(replay.size()));
+    auto service = [&] {
+      out.service();
+      if (upstream_acks.pending()) metrics.upstream_acks.Increment(double(upstream_acks.flush()));
+      metrics.replay_depth.Set(double(out.unacked()));
     };
     while (true) {
-      service_replay();
-      if (acks && replay.full()) {  // back-pressure until the sinks acknowledge
-        std::this_thread::sleep_for(milliseconds(5));
-        continue;
-      }
+      service();
       auto item = output.pop(milliseconds(20));
       metrics.output_depth.Set(double(output.size()));
       if (!item) {
         if (output.drained()) break;
         continue;
       }
-      send_blocking(item->message);
+      const std::pair<std::string, uint64_t> key{item->message.envelope.source_id(), item->message.envelope.sequence()};
+      out.send(std::move(item->message), nullptr);
       ++sent;
       metrics.records_out.Increment();
       if (item->sent_ns) metrics.latency.Observe(double(now_ns() - item->sent_ns) * 1e-9);
-      if (acks) replay.add(std::move(item->message), Clock::now());
+      if (out.reliable() && !item->upstream.empty()) upstream_of[key] = std::move(item->upstream);
     }
-    if (acks) {  // drain: wait (bounded) for the sinks to acknowledge everything sent
-      const auto deadline = Clock::now() + std::chrono::duration<double>(cfg.drain_ack_timeout_s);
-      while (replay.size() > 0 && Clock::now() < deadline) {
-        service_replay();
-        std::this_thread::sleep_for(milliseconds(10));
-      }
-      unacked_at_exit = replay.size();
-      if (replay.size() > 0)
-        spdlog::error("drain: {} records still unacknowledged after {:.1f} s", replay.size(), cfg.drain_ack_timeout_s);
-    }
-  }
-
-  void take_acks(zmq::socket_t& sock, ReplayBuffer& replay) {
-    while (auto frames = recv_frames(sock, milliseconds(0))) {
-      try {
-        Message m = message_from_frames(*frames, {});
-        if (m.envelope.kind() != wire::KIND_ACK) continue;
-        for (const auto& a : m.envelope.acks())
-          if (replay.ack(a.source_id(), a.sequence())) ++acked, metrics.acks.Increment();
-      } catch (const ValidationError& e) {
-        spdlog::warn("ignored a malformed acknowledgement: {}", e.what());
-      }
+    if (out.reliable()) {  // drain: wait (bounded) for the sinks to acknowledge everything sent
+      out.wait_all_acked(cfg.drain_ack_timeout_s);
+      service();
+      unacked_at_exit = out.unacked();
+      if (out.unacked() > 0)
+        spdlog::error("drain: {} records still unacknowledged after {:.1f} s", out.unacked(), cfg.drain_ack_timeout_s);
     }
   }
 };

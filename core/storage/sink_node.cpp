@@ -9,6 +9,8 @@
 #include "pipeline/lifecycle.h"
 #include "storage/deduplicator.h"
 #include "storage/quarantine.h"
+#include "transport/ack_publisher.h"
+#include "transport/curve.h"
 #include "transport/zmq_io.h"
 
 namespace daqz {
@@ -51,22 +53,31 @@ struct SinkMetrics {
   }
 };
 
+SocketOptions ack_socket_options(const CurveSecurity& curve) {
+  SocketOptions o;
+  o.hwm = 1000;
+  o.linger_ms = 500;
+  o.curve = curve.server();  // the sink is the CURVE server of the ingest-sink link, acks included
+  return o;
+}
+
 }  // namespace
 
 struct SinkNode::Impl {
   SinkConfig cfg;
   SinkMetrics metrics;
   zmq::context_t ctx{1};
+  CurveSecurity curve{ctx, cfg.curve};  // after ctx: its ZAP handler closes before the context
   QuarantineWriter quarantine;
   std::unique_ptr<SegmentWriter> writer;
   Deduplicator dedup;
-  std::map<std::string, zmq::socket_t> ack_sockets;           // by reply_to endpoint
-  std::map<std::string, std::vector<wire::AckEntry>> pending;  // by reply_to endpoint
-  size_t pending_count = 0;
+  AckPublisher acks{ctx, cfg.node_id, ack_socket_options(curve)};
   Clock::time_point last_ack = Clock::now();
   Totals totals;
 
   Impl(const SinkConfig& c, prometheus::Registry& r) : cfg(c), metrics(r), quarantine(c.quarantine_path) {
+    curve.require_roles(/*server=*/true, /*client=*/false);
+    curve.count_failures(r, "daqz_sink_auth_failures_total");
     recover();
     SegmentWriterConfig w;
     w.dir = cfg.out_dir;
@@ -147,55 +158,24 @@ struct SinkNode::Impl {
   }
 
   void queue_ack(const wire::Envelope& e) {
-    if (e.reply_to().empty()) return;
-    wire::AckEntry a;
-    a.set_source_id(e.source_id());
-    a.set_sequence(e.sequence());
-    pending[e.reply_to()].push_back(std::move(a));
-    ++pending_count;
-    metrics.pending_acks.Set(double(pending_count));
+    acks.add(e.reply_to(), e.source_id(), e.sequence());
+    metrics.pending_acks.Set(double(acks.pending()));
   }
 
   // Makes stored records durable, then acknowledges them.
   void flush_acks(bool force) {
-    if (pending_count == 0) return;
+    if (acks.pending() == 0) return;
     if (!force && Clock::now() - last_ack < std::chrono::duration<double, std::milli>(cfg.ack_interval_ms)) return;
     try {
       metrics.fsync_seconds.Observe(writer->sync());
     } catch (const StorageError& err) {
       metrics.write_errors.Increment();
-      spdlog::error("fsync failed; {} acknowledgements withheld: {}", pending_count, err.what());
+      spdlog::error("fsync failed; {} acknowledgements withheld: {}", acks.pending(), err.what());
       return;
     }
-    for (auto& [endpoint, entries] : pending) {
-      auto it = ack_sockets.find(endpoint);
-      if (it == ack_sockets.end()) {
-        SocketOptions o;
-        o.hwm = 1000;
-        o.linger_ms = 500;
-        try {
-          zmq::socket_t s = make_socket(ctx, zmq::socket_type::push, o);
-          connect_all(s, {endpoint});
-          it = ack_sockets.emplace(endpoint, std::move(s)).first;
-        } catch (const std::exception& ex) {
-          spdlog::error("cannot send acknowledgements to '{}': {}", endpoint, ex.what());
-          continue;
-        }
-      }
-      for (size_t at = 0; at < entries.size(); at += 1024) {
-        Message ack = make_end_of_stream(cfg.node_id, 0);
-        ack.envelope.set_kind(wire::KIND_ACK);
-        for (size_t k = at; k < std::min(entries.size(), at + 1024); ++k) *ack.envelope.add_acks() = entries[k];
-        // An ack that cannot be queued is not fatal: the ingest node re-sends and is acked again.
-        if (send_message(it->second, ack, milliseconds(10))) {
-          const size_t n = std::min(entries.size(), at + 1024) - at;
-          totals.acks_sent += n;
-          metrics.acks.Increment(double(n));
-        }
-      }
-    }
-    pending.clear();
-    pending_count = 0;
+    const size_t sent = acks.flush();
+    totals.acks_sent += sent;
+    metrics.acks.Increment(double(sent));
     metrics.pending_acks.Set(0);
     last_ack = Clock::now();
   }
@@ -208,7 +188,7 @@ SinkNode::~SinkNode() = default;
 
 int SinkNode::run() {
   Impl& s = *impl_;
-  zmq::socket_t pull = make_bound_pull(s.ctx, s.cfg.listen, s.cfg.hwm, s.cfg.max_message_bytes);
+  zmq::socket_t pull = make_bound_pull(s.ctx, s.cfg.listen, s.cfg.hwm, s.cfg.max_message_bytes, s.curve.server());
   s.metrics.state.Set(1);
   spdlog::info("{} running: listen {}, writing to '{}'", s.cfg.node_id, s.cfg.listen.front(), s.cfg.out_dir);
   while (!stop_requested()) {

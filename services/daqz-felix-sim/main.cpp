@@ -16,6 +16,8 @@
 #include "sim/tpc_simulator.h"
 #include "sim/tpcml_hdf5.h"
 #include "sim/wedge_source.h"
+#include "transport/curve.h"
+#include "transport/reliable_sender.h"
 #include "transport/zmq_io.h"
 #include "util/build_info.h"
 #include "util/cli_config.h"
@@ -42,6 +44,11 @@ struct Config {
   std::string log_level = "info";
   bool json = false;
   bool stay = false;           // after sending, keep serving metrics until SIGTERM
+  // Acknowledgements from ingest nodes (sent once a sink stored the record): unacknowledged
+  // messages are kept and re-sent, so a crashed ingest node loses nothing.
+  daqz::ReliableSenderOptions reliable{"", "", 512, 30};
+  double drain_timeout_s = 60;  // at the end, wait this long for the last acknowledgements
+  daqz::CurveOptions curve;    // ZeroMQ CURVE (docs/security.md): felix-sim is the client of ingest
 };
 
 std::unique_ptr<daqz::WedgeSource> make_source(const Config& c) {
@@ -56,12 +63,18 @@ struct Metrics {
   prometheus::Counter& jets;
   prometheus::Counter& bytes;
   prometheus::Counter& blocked_seconds;
+  prometheus::Counter& acks;
+  prometheus::Counter& resent;
+  prometheus::Gauge& unacked;
   explicit Metrics(prometheus::Registry& r)
       : wedges(daqz::add_counter(r, "daqz_felix_sim_messages_sent_total", "Messages sent", {{"kind", "wedge"}})),
         jets(daqz::add_counter(r, "daqz_felix_sim_messages_sent_total", "Messages sent", {{"kind", "jets"}})),
         bytes(daqz::add_counter(r, "daqz_felix_sim_bytes_sent_total", "Payload and envelope bytes sent")),
         blocked_seconds(daqz::add_counter(r, "daqz_felix_sim_backpressure_seconds_total",
-                                          "Time spent waiting for the ingest node to accept a message")) {}
+                                          "Time spent waiting for the ingest node to accept a message")),
+        acks(daqz::add_counter(r, "daqz_felix_sim_acks_total", "Messages acknowledged as stored")),
+        resent(daqz::add_counter(r, "daqz_felix_sim_resent_messages_total", "Messages re-sent after an acknowledgement time-out")),
+        unacked(daqz::add_gauge(r, "daqz_felix_sim_unacked_messages", "Messages sent but not yet acknowledged")) {}
 };
 
 int run(const Config& c) {
@@ -87,10 +100,18 @@ int run(const Config& c) {
   }
 
   zmq::context_t ctx(1);
+  CurveSecurity curve(ctx, c.curve);
+  curve.require_roles(/*server=*/false, /*client=*/true);
   SocketOptions opts;
   opts.hwm = c.hwm;
+  opts.curve = curve.client();
   zmq::socket_t push = make_socket(ctx, zmq::socket_type::push, opts);
   connect_all(push, c.endpoints);
+  ReliableSender out(ctx, push, c.reliable, opts);
+  out.on_bytes_sent = [&](uint64_t n) { metrics.bytes.Increment(double(n)); };
+  out.on_ack = [&](const std::string&, uint64_t) { metrics.acks.Increment(); };
+  out.on_resend = [&] { metrics.resent.Increment(); };
+  if (out.reliable()) spdlog::info("acknowledgements at {}; re-send after {:.0f} s", out.reply_to(), c.reliable.resend_after_s);
 
   StreamPacer pacer(c.rate);
   const auto start = steady_clock::now();
@@ -98,13 +119,10 @@ int run(const Config& c) {
   const std::string jet_source_id = c.source_id + "-jets";
   auto send = [&](const Message& m) {
     const auto t0 = steady_clock::now();
-    while (!send_message(push, m, milliseconds(100))) {
-      if (stop_requested()) return false;
-    }
+    if (!out.send(m, stop_requested)) return false;
     metrics.blocked_seconds.Increment(duration<double>(steady_clock::now() - t0).count());
-    const uint64_t n = m.envelope.ByteSizeLong() + m.payload.size();
-    bytes += n;
-    metrics.bytes.Increment(double(n));
+    bytes += m.envelope.ByteSizeLong() + m.payload.size();
+    metrics.unacked.Set(double(out.unacked()));
     return true;
   };
 
@@ -142,6 +160,9 @@ int run(const Config& c) {
   (void)send_message(push, make_end_of_stream(c.source_id, wedges), milliseconds(1000));
   if (jet_source) (void)send_message(push, make_end_of_stream(jet_source_id, jet_messages), milliseconds(1000));
   const double seconds = duration<double>(steady_clock::now() - start).count();
+  if (out.reliable() && !out.wait_all_acked(c.drain_timeout_s))
+    spdlog::error("{} messages still unacknowledged after {:.0f} s", out.unacked(), c.drain_timeout_s);
+  metrics.unacked.Set(double(out.unacked()));
   nlohmann::json summary = {{"wedges_sent", wedges},
                             {"jet_batches_sent", jet_messages},
                             {"bytes_sent", bytes},
@@ -149,16 +170,23 @@ int run(const Config& c) {
                             {"dense_bytes_per_wedge", 192 * 249 * 16 * 2},
                             {"seconds", seconds},
                             {"wedges_per_second", seconds > 0 ? double(wedges) / seconds : 0.0},
-                            {"unsent", unsent}};
+                            {"unsent", unsent},
+                            {"acknowledged", out.acked()},
+                            {"resent", out.resent()},
+                            {"unacknowledged", out.unacked()}};
   if (c.json) std::cout << summary.dump() << std::endl;
   spdlog::info("sent {} wedges and {} jet batches in {:.2f} s ({:.1f} wedges/s, {:.0f} bytes/wedge)", wedges,
                jet_messages, seconds, summary["wedges_per_second"].get<double>(),
                summary["bytes_per_wedge"].get<double>());
   if (c.stay) {
     spdlog::info("done sending; serving metrics until SIGTERM");
-    while (!stop_requested()) std::this_thread::sleep_for(milliseconds(100));
+    while (!stop_requested()) {
+      out.service(stop_requested);
+      metrics.unacked.Set(double(out.unacked()));
+      std::this_thread::sleep_for(milliseconds(100));
+    }
   }
-  return 0;  // linger (SocketOptions) flushes queued messages when the socket closes
+  return out.unacked() == 0 ? 0 : 3;  // linger (SocketOptions) flushes queued messages when the socket closes
 }
 
 }  // namespace
@@ -181,6 +209,12 @@ int main(int argc, char** argv) {
   app.add_option("--dump", c.dump_dir, "Also write every sent wedge/jet batch as .npy here (for verification)");
   app.add_option("--dump-limit", c.dump_limit, "Dump only the first N wedges and N jet batches (0 = all)")->capture_default_str();
   app.add_option("--hwm", c.hwm, "ZeroMQ send high-water mark (messages)")->capture_default_str();
+  daqz::add_curve_options(app, c.curve);
+  app.add_option("--ack-listen", c.reliable.ack_listen, "Endpoint to bind for acknowledgements from ingest nodes (enables re-send)");
+  app.add_option("--ack-advertise", c.reliable.ack_advertise, "Ack endpoint as ingest nodes reach it (default: --ack-listen, * -> 127.0.0.1)");
+  app.add_option("--replay-capacity", c.reliable.capacity, "Unacknowledged messages kept for re-send")->capture_default_str();
+  app.add_option("--replay-timeout", c.reliable.resend_after_s, "Re-send messages unacknowledged this long (s)")->capture_default_str();
+  app.add_option("--drain-timeout", c.drain_timeout_s, "At the end, wait this long for the last acknowledgements (s)")->capture_default_str();
   app.add_option("--metrics", c.metrics_address, "Serve Prometheus metrics at host:port (empty = off)");
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, off")->capture_default_str();
   app.add_flag("--json", c.json, "Print a JSON summary on stdout at the end");
