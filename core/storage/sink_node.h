@@ -21,6 +21,7 @@
 
 #include "metrics/metrics_server.h"
 #include "storage/segment.h"
+#include "transport/curve_options.h"
 
 namespace daqz {
 
@@ -37,6 +38,7 @@ struct SinkConfig {
   int64_t max_message_bytes = 64 << 20;
   std::string quarantine_path = "daqz-sink.quarantine";
   double drain_quiet_ms = 300;
+  CurveOptions curve;  // ZeroMQ CURVE on every socket (docs/security.md)
 };
 
 class SinkNode {

@@ -50,8 +50,9 @@ void connect_all(zmq::socket_t& socket, const std::vector<std::string>& endpoint
 }
 
 zmq::socket_t make_bound_pull(zmq::context_t& ctx, const std::vector<std::string>& endpoints, int hwm,
-                              int64_t max_message_bytes) {
+                              int64_t max_message_bytes, const CurveConfig& curve) {
   SocketOptions opts;
+  opts.curve = curve;
   opts.hwm = hwm;
   opts.max_message_bytes = max_message_bytes;
   zmq::socket_t pull = make_socket(ctx, zmq::socket_type::pull, opts);

@@ -53,8 +53,9 @@ void connect_all(zmq::socket_t& socket, const std::vector<std::string>& endpoint
 
 // A PULL socket with the given high-water mark and size limit, bound to every endpoint (the data
 // input of ingest nodes and sinks). Throws TransportError naming an endpoint that cannot be bound.
+// `curve` (transport/curve.h: CurveSecurity::server()) secures it when enabled.
 zmq::socket_t make_bound_pull(zmq::context_t& ctx, const std::vector<std::string>& endpoints, int hwm,
-                              int64_t max_message_bytes);
+                              int64_t max_message_bytes, const CurveConfig& curve = {});
 
 // Sends envelope + payload (payload frame only if the envelope announces one). Returns false if
 // the message could not be queued within `timeout` (peer gone or back-pressure).

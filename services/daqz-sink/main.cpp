@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   app.add_option("--hwm", c.hwm, "ZeroMQ receive high-water mark")->capture_default_str();
   app.add_option("--max-message-bytes", c.max_message_bytes, "Largest accepted message")->capture_default_str();
   app.add_option("--quarantine", c.quarantine_path, "File keeping the raw bytes of rejected frames")->capture_default_str();
+  daqz::add_curve_options(app, c.curve);
   app.add_option("--metrics", metrics_address, "Serve Prometheus metrics at host:port (empty = off)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")->capture_default_str();
   CLI11_PARSE(app, argc, argv);

@@ -1,0 +1,252 @@
+#include "transport/curve.h"
+
+#include <CLI/CLI.hpp>
+#include <prometheus/counter.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <zmq.h>
+#include <zmq_addon.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "metrics/metrics_server.h"
+
+namespace daqz {
+
+namespace fs = std::filesystem;
+
+void add_curve_options(CLI::App& app, CurveOptions& o) {
+  app.add_option("--curve-secret-key", o.secret_key_file,
+                 "ZeroMQ CURVE: this service's secret key file (daqz keygen); enables encryption and "
+                 "authentication on every socket");
+  app.add_option("--curve-server-key", o.server_key_file,
+                 "ZeroMQ CURVE: public key file of the service this one sends to (its downstream)");
+  app.add_option("--curve-allow", o.allow_dir,
+                 "ZeroMQ CURVE: folder of *.pub public keys of the peers allowed to send to this service");
+}
+
+bool is_z85_key(const std::string& key) {
+  if (key.size() != 40) return false;
+  uint8_t raw[32];
+  return zmq_z85_decode(raw, key.c_str()) != nullptr;
+}
+
+CurveKeyPair generate_curve_keypair() {
+  char pub[41], sec[41];
+  if (zmq_curve_keypair(pub, sec) != 0)
+    throw CurveError(std::string("zmq_curve_keypair failed (libzmq without CURVE support?): ") +
+                     zmq_strerror(zmq_errno()));
+  return {pub, sec};
+}
+
+std::string curve_public_from_secret(const std::string& secret_z85) {
+  if (!is_z85_key(secret_z85)) throw CurveError("CURVE secret key is not a 40-character Z85 key");
+  char pub[41];
+  if (zmq_curve_public(pub, secret_z85.c_str()) != 0)
+    throw CurveError(std::string("zmq_curve_public failed: ") + zmq_strerror(zmq_errno()));
+  return pub;
+}
+
+namespace {
+
+void write_text(const fs::path& path, const std::string& text, mode_t mode) {
+  // Create with the final mode so the secret is never readable by others, even briefly.
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    if (!f) throw CurveError("cannot write key file '" + tmp.string() + "'");
+    ::chmod(tmp.c_str(), mode);
+    f << text;
+    if (!f.flush()) throw CurveError("cannot write key file '" + tmp.string() + "'");
+  }
+  if (::chmod(tmp.c_str(), mode) != 0) throw CurveError("cannot set mode of '" + tmp.string() + "'");
+  fs::rename(tmp, path);
+}
+
+std::string z85_of_binary(const std::string& raw) {
+  char out[41];
+  if (raw.size() != 32 || !zmq_z85_encode(out, reinterpret_cast<const uint8_t*>(raw.data()), 32)) return "?";
+  return out;
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> write_curve_keypair(const std::string& dir, const std::string& name,
+                                                        const CurveKeyPair& keys, bool force) {
+  if (name.empty() || name.find('/') != std::string::npos)
+    throw CurveError("key name '" + name + "' must be a plain file name (no '/')");
+  fs::create_directories(dir);
+  const fs::path sec = fs::path(dir) / (name + ".key"), pub = fs::path(dir) / (name + ".pub");
+  if (!force && (fs::exists(sec) || fs::exists(pub)))
+    throw CurveError("'" + sec.string() + "' or '" + pub.string() + "' exists; refusing to overwrite (use --force)");
+  write_text(sec, "# daqz ZeroMQ CURVE secret key '" + name + "' (Z85). Keep private; share " + name + ".pub.\n" +
+                      keys.secret_key + "\n", 0600);
+  write_text(pub, "# daqz ZeroMQ CURVE public key '" + name + "' (Z85)\n" + keys.public_key + "\n", 0644);
+  return {sec.string(), pub.string()};
+}
+
+std::string read_curve_key_file(const std::string& path, const std::string& what) {
+  std::ifstream f(path);
+  if (!f) throw CurveError(what + ": cannot read key file '" + path + "'");
+  std::string line, key;
+  while (std::getline(f, line)) {
+    const auto b = line.find_first_not_of(" \t\r");
+    if (b == std::string::npos || line[b] == '#') continue;
+    const auto e = line.find_last_not_of(" \t\r");
+    if (!key.empty()) throw CurveError(what + ": '" + path + "' holds more than one key line");
+    key = line.substr(b, e - b + 1);
+  }
+  if (!is_z85_key(key))
+    throw CurveError(what + ": '" + path + "' does not hold a 40-character Z85 CURVE key (daqz keygen writes them)");
+  return key;
+}
+
+std::set<std::string> read_allowed_keys(const std::string& dir) {
+  if (!fs::is_directory(dir)) throw CurveError("--curve-allow: '" + dir + "' is not a folder");
+  std::set<std::string> keys;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".pub") continue;
+    keys.insert(read_curve_key_file(e.path().string(), "--curve-allow"));
+  }
+  if (keys.empty()) throw CurveError("--curve-allow: '" + dir + "' holds no *.pub public keys");
+  return keys;
+}
+
+// ---- ZAP handler ---------------------------------------------------------------------------------
+// RFC 27 (ZAP): requests are [version, request_id, domain, address, identity, mechanism, credentials...]
+// on a REP socket bound at inproc://zeromq.zap.01; replies [version, request_id, status, text, user, meta].
+struct CurveSecurity::Zap {
+  std::string dir;
+  std::set<std::string> allowed;  // last good read of dir
+  zmq::socket_t rep;
+  std::thread thread;
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> refused{0}, accepted{0};
+  std::atomic<prometheus::Counter*> counter{nullptr};
+  std::set<std::string> logged;  // keys already reported (a refused client retries every 100 ms)
+
+  Zap(zmq::context_t& ctx, std::string d) : dir(std::move(d)), allowed(read_allowed_keys(dir)) {
+    rep = zmq::socket_t(ctx, zmq::socket_type::rep);
+    rep.set(zmq::sockopt::linger, 0);
+    try {
+      rep.bind("inproc://zeromq.zap.01");
+    } catch (const zmq::error_t& e) {
+      throw CurveError(std::string("cannot start the ZAP handler (one per context): ") + e.what());
+    }
+    thread = std::thread([this] { loop(); });
+  }
+  ~Zap() {
+    stop = true;
+    if (thread.joinable()) thread.join();
+  }
+
+  bool is_allowed(const std::string& key) {
+    try {
+      allowed = read_allowed_keys(dir);  // picks up added/removed keys; keeps the last good set on error
+    } catch (const std::exception& e) {
+      spdlog::warn("CURVE: re-reading allowed keys failed ({}); using the previous {} key(s)", e.what(),
+                   allowed.size());
+    }
+    return allowed.count(key) > 0;
+  }
+
+  void loop() {
+    while (!stop) {
+      zmq::pollitem_t item{rep.handle(), 0, ZMQ_POLLIN, 0};
+      if (zmq::poll(&item, 1, std::chrono::milliseconds(100)) <= 0) continue;
+      std::vector<zmq::message_t> req;
+      if (!zmq::recv_multipart(rep, std::back_inserter(req), zmq::recv_flags::dontwait)) continue;
+      if (req.size() < 6) spdlog::error("CURVE: malformed ZAP request ({} frames); refusing", req.size());
+      req.resize(std::max<size_t>(req.size(), 6));  // a REP socket must answer every request
+      const std::string mechanism = req[5].to_string(), address = req[3].to_string();
+      std::string key = mechanism == "CURVE" && req.size() >= 7 ? z85_of_binary(req[6].to_string()) : "";
+      const bool ok = !key.empty() && is_allowed(key);
+      if (ok) {
+        ++accepted;
+        spdlog::debug("CURVE: accepted client {} from {}", key, address);
+      } else {
+        ++refused;
+        if (auto* c = counter.load()) c->Increment();
+        if (logged.insert(key + address).second || logged.size() > 1000)
+          spdlog::warn("CURVE: refused {} client {} from {} (key not in '{}')", mechanism,
+                       key.empty() ? "-" : key, address, dir);
+      }
+      std::vector<zmq::message_t> reply;
+      reply.emplace_back(std::string("1.0"));
+      reply.emplace_back(req[1].data(), req[1].size());
+      reply.emplace_back(std::string(ok ? "200" : "400"));
+      reply.emplace_back(std::string(ok ? "OK" : "unknown public key"));
+      reply.emplace_back(ok ? key : std::string());  // user id: the client's public key
+      reply.emplace_back();
+      (void)zmq::send_multipart(rep, reply);
+    }
+    rep.close();
+  }
+};
+
+CurveSecurity::CurveSecurity(zmq::context_t& ctx, const CurveOptions& options) : options_(options) {
+  if (!options_.enabled()) {
+    if (!options_.server_key_file.empty() || !options_.allow_dir.empty())
+      throw CurveError("--curve-server-key and --curve-allow need --curve-secret-key (this service's own key)");
+    return;
+  }
+  keys_.secret_key = read_curve_key_file(options_.secret_key_file, "--curve-secret-key");
+  keys_.public_key = curve_public_from_secret(keys_.secret_key);
+  struct stat st {};
+  if (::stat(options_.secret_key_file.c_str(), &st) == 0 && (st.st_mode & 077))
+    spdlog::warn("CURVE: secret key file '{}' is readable by group/others (chmod 600 it)", options_.secret_key_file);
+  if (!options_.server_key_file.empty())
+    server_key_ = read_curve_key_file(options_.server_key_file, "--curve-server-key");
+  if (!options_.allow_dir.empty()) zap_ = std::make_unique<Zap>(ctx, options_.allow_dir);
+  spdlog::info("CURVE on: public key {}{}{}", keys_.public_key,
+               zap_ ? ", " + std::to_string(zap_->allowed.size()) + " allowed client key(s)" : "",
+               server_key_.empty() ? "" : ", server key " + server_key_);
+}
+
+CurveSecurity::~CurveSecurity() = default;
+
+CurveConfig CurveSecurity::server() const {
+  CurveConfig c;
+  if (!enabled()) return c;
+  if (!zap_)
+    throw CurveError("CURVE is on (--curve-secret-key) but --curve-allow is missing: this service accepts "
+                     "connections and must know which client keys to admit");
+  c.enabled = true;
+  c.server = true;
+  c.public_key = keys_.public_key;
+  c.secret_key = keys_.secret_key;
+  return c;
+}
+
+CurveConfig CurveSecurity::client() const {
+  CurveConfig c;
+  if (!enabled()) return c;
+  if (server_key_.empty())
+    throw CurveError("CURVE is on (--curve-secret-key) but --curve-server-key is missing: this service "
+                     "connects to another and must know its public key");
+  c.enabled = true;
+  c.public_key = keys_.public_key;
+  c.secret_key = keys_.secret_key;
+  c.server_public_key = server_key_;
+  return c;
+}
+
+void CurveSecurity::require_roles(bool server_role, bool client_role) const {
+  if (server_role) (void)server();
+  if (client_role) (void)client();
+}
+
+void CurveSecurity::count_failures(prometheus::Registry& registry, const std::string& name) {
+  auto& c = add_counter(registry, name, "Connections refused by CURVE authentication (unknown client key)");
+  if (zap_) zap_->counter = &c;
+}
+
+uint64_t CurveSecurity::refused() const { return zap_ ? zap_->refused.load() : 0; }
+uint64_t CurveSecurity::accepted() const { return zap_ ? zap_->accepted.load() : 0; }
+
+}  // namespace daqz
