@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # ZeroMQ CURVE on every socket, as real processes: keys from `daqz keygen`; an authorized
-# felix-sim -> ingest -> sink pipeline (data and acks encrypted) stores every record bit-exactly,
+# felix-sim -> ingest -> sink pipeline (data and acks of both links encrypted) stores every record bit-exactly,
 # while peers with an unknown key or no CURVE at all are refused by the ingest node: nothing of
 # theirs is received, and the unknown key is counted in daqz_ingest_auth_failures_total.
 source "$(dirname "$0")/lib.sh"
 COUNT=${COUNT:-24}
-DATA=$(free_port); SINK=$(free_port); ACK=$(free_port); IM=$(free_port); SM=$(free_port)
+DATA=$(free_port); SINK=$(free_port); ACK=$(free_port); FACK=$(free_port); IM=$(free_port); SM=$(free_port)
 K=$WORK/keys
 for n in felix ingest sink; do "$BIN/daqz" keygen --out "$K" --name "$n" >/dev/null || fail "keygen $n"; done
 [ "$(stat -c %a "$K/ingest.key")" = 600 ] || fail "secret key mode is $(stat -c %a "$K/ingest.key"), expected 600"
@@ -59,9 +59,10 @@ rejected=$(metric "$IURL" daqz_ingest_frames_rejected_total)
 grep -q "CURVE: refused" "$WORK/ingest.log" || fail "refusal not logged"
 
 "$BIN/daqz-felix-sim" --endpoint "tcp://127.0.0.1:$DATA" --count "$COUNT" --jets --seed 11 --dump "$WORK/sent" \
-  --json --curve-secret-key "$K/felix.key" --curve-server-key "$K/ingest.pub" > "$WORK/sim.json" \
+  --ack-listen "tcp://127.0.0.1:$FACK" --json --curve-secret-key "$K/felix.key" --curve-server-key "$K/ingest.pub" > "$WORK/sim.json" \
   || fail "felix-sim failed"
 grep -q '"wedges_sent":'"$COUNT" "$WORK/sim.json" || fail "felix-sim did not send $COUNT wedges"
+grep -q '"unacknowledged":0' "$WORK/sim.json" || fail "felix-sim got no (encrypted) acknowledgements: $(cat "$WORK/sim.json")"
 # Ingest exits 0 only after the sink acknowledged everything: the encrypted ack path works.
 stop "$INGEST_PID"; [ "$STOP_RC" = 0 ] || fail "ingest did not drain cleanly (exit $STOP_RC)"
 stop "$SINK_PID"; [ "$STOP_RC" = 0 ] || fail "sink did not stop cleanly (exit $STOP_RC)"
