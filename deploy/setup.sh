@@ -19,6 +19,7 @@ PACKAGES=(
   gnuplot-nox
   prometheus
   python3 python3-zmq python3-numpy python3-h5py
+  python3-yaml  # tests/integration: Prometheus rules and Kubernetes manifests
   curl iproute2
 )
 
