@@ -151,10 +151,17 @@ def build():
         "Waits of the ingest node on a full queue or a blocked sink, and the fraction of time FELIX "
         "simulators spend waiting for the ingest node to accept a message.", "short", w=12)
     b.panel("Re-sends", [
-        (rate("daqz_ingest_resent_records_total"), "{{node}}"),
-        (rate("daqz_ingest_resent_records_total", by=""), "all (sum)")],
-        "Records re-sent after the acknowledgement time-out (--replay-timeout): a sink is slow or gone.",
-        "ops", w=12)
+        (rate("daqz_ingest_resent_records_total"), "{{node}} ingest to sinks"),
+        (rate("daqz_ingest_resent_records_total", by=""), "ingest to sinks (sum)"),
+        (rate("daqz_felix_sim_resent_messages_total"), "{{node}} FELIX sim to ingest")],
+        "Records re-sent after the acknowledgement time-out (--replay-timeout): a sink (or, for FELIX "
+        "simulators, an ingest node) is slow or gone.", "ops", w=12)
+    b.panel("FELIX messages awaiting acknowledgement", [
+        ("daqz_felix_sim_unacked_messages{" + N + "}", "{{node}} unacknowledged"),
+        (rate("daqz_felix_sim_acks_total"), "{{node}} acknowledged/s"),
+        (rate("daqz_ingest_upstream_acks_total"), "{{node}} ingest acks upstream/s")],
+        "End-to-end delivery: FELIX simulators keep each message until the ingest node acknowledges it, "
+        "which it does once a sink has stored the record.", "short", w=12)
 
     b.row("Latency")
     b.panel("End-to-end latency (FELIX timestamp to sink send)", [
@@ -202,8 +209,10 @@ def build():
         "voxels, the share reported (recall).", "percentunit", w=6, min=0, max=1)
     b.panel("Fidelity samples", [
         (rate("daqz_ingest_fidelity_samples_total"), "{{node}} measured/s"),
-        (rate("daqz_ingest_fidelity_dropped_total"), "{{node}} dropped/s")],
-        "Wedges decoded and compared per second, and samples dropped because the monitor was busy.",
+        (rate("daqz_ingest_fidelity_dropped_total"), "{{node}} dropped/s"),
+        (rate("daqz_ingest_fidelity_errors_total"), "{{node}} decode errors/s")],
+        "Wedges decoded and compared per second, samples dropped because the monitor was busy, and "
+        "sampled records that could not be decoded (stored data that may not be recoverable).",
         "ops", w=6)
 
     b.row("Rejects")
@@ -220,6 +229,15 @@ def build():
          '}[$__range]))', "{{job}} quarantined")],
         "Rejected frames (by service and reason) and frames kept in quarantine files over the dashboard's "
         "time range.", "short", kind="bargauge", w=8, thresholds=red_above(1))
+    b.panel("Quarantined frames/s", [
+        ('sum by (job, node) (rate({__name__=~"daqz_(ingest|sink)_quarantined_frames_total", ' + N + '}[' + RI +
+         ']))', "{{job}} {{node}}")],
+        "Rejected frames whose raw bytes were kept in the service's quarantine file.", "ops", w=12)
+    b.panel("CURVE authentication failures/s", [
+        ('sum by (job, node) (rate({__name__=~"daqz_(ingest|sink)_auth_failures_total", ' + N + '}[' + RI +
+         ']))', "{{job}} {{node}}")],
+        "Connections refused by ZeroMQ CURVE authentication (unknown client key; docs/security.md).", "ops",
+        w=12)
 
     b.row("Sink health")
     b.panel("Written bytes/s", [

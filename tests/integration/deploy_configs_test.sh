@@ -70,7 +70,7 @@ fi
 grep -q "no-such-option" "$WORK/bad.log" || fail "refusal does not name the unknown key: $(cat "$WORK/bad.log")"
 
 # The three services from their example configs, as a pipeline.
-DATA=$(free_port); SINK=$(free_port); ACK=$(free_port)
+DATA=$(free_port); SINK=$(free_port); ACK=$(free_port); SIM_ACK=$(free_port)
 M_SIM=$(free_port); M_INGEST=$(free_port); M_SINK=$(free_port)
 start sink "$BIN/daqz-sink" --config "$CONF/sink.json" --listen "tcp://127.0.0.1:$SINK" --out "$WORK/segments" \
   --quarantine "$WORK/sink.quarantine" --metrics "127.0.0.1:$M_SINK"
@@ -80,10 +80,13 @@ start ingest "$BIN/daqz-ingest" --config "$CONF/ingest.json" --listen "tcp://127
   --quarantine "$WORK/ingest.quarantine" --metrics "127.0.0.1:$M_INGEST" --workers 1 --require-model
 INGEST_PID=$LAST_PID
 start felix-sim "$BIN/daqz-felix-sim" --config "$CONF/felix-sim.json" --endpoint "tcp://127.0.0.1:$DATA" \
+  --ack-listen "tcp://127.0.0.1:$SIM_ACK" \
   --rate 4 --pool 4 --count 8 --metrics "127.0.0.1:$M_SIM"
 SIM_PID=$LAST_PID
+wait_metric "http://127.0.0.1:$M_SIM/metrics" daqz_felix_sim_messages_sent_total 1 60 || fail "felix-sim sends nothing"
+curl -sf "http://127.0.0.1:$M_SIM/healthz" > /dev/null || fail "no /healthz on felix-sim's port $M_SIM"
 wait_metric "http://127.0.0.1:$M_SINK/metrics" daqz_sink_acks_sent_total 8 90 || fail "no records acknowledged"
-for p in $M_SIM $M_INGEST $M_SINK; do
+for p in $M_INGEST $M_SINK; do
   curl -sf "http://127.0.0.1:$p/healthz" > /dev/null || fail "no /healthz on port $p"
 done
 [ "$(metric "http://127.0.0.1:$M_INGEST/metrics" daqz_ingest_codec_unavailable_total)" = 0 ] \

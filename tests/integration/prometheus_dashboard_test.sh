@@ -36,7 +36,7 @@ for m in bcae-v1-sim jet-ae-27d-z12; do
 done
 
 # 2. The pipeline, from the example configs.
-DATA=$(free_port); SINK=$(free_port); ACK=$(free_port)
+DATA=$(free_port); SINK=$(free_port); ACK=$(free_port); SIM_ACK=$(free_port)
 M_SIM=$(free_port); M_INGEST=$(free_port); M_SINK=$(free_port); PROM_PORT=$(free_port)
 start sink "$BIN/daqz-sink" --config "$CONF/sink.json" --listen "tcp://127.0.0.1:$SINK" --out "$WORK/segments" \
   --quarantine "$WORK/sink.quarantine" --metrics "127.0.0.1:$M_SINK"
@@ -47,6 +47,7 @@ start ingest "$BIN/daqz-ingest" --config "$CONF/ingest.json" --listen "tcp://127
   --fidelity-fraction 0.25
 INGEST_PID=$LAST_PID
 start felix-sim "$BIN/daqz-felix-sim" --config "$CONF/felix-sim.json" --endpoint "tcp://127.0.0.1:$DATA" \
+  --ack-listen "tcp://127.0.0.1:$SIM_ACK" \
   --rate 1 --pool 4 --duration 35 --metrics "127.0.0.1:$M_SIM"
 SIM_PID=$LAST_PID
 
@@ -89,7 +90,7 @@ rc=0
 $PY "$Q" check "$PROM" "$DASH" "$RULES" \
   --fire DaqzIngestBelowTarget DaqzFarmBelowTarget \
   --quiet DaqzSinkWriteErrors DaqzCodecUnavailable DaqzLosslessFallback DaqzFramesRejected DaqzTargetDown \
-          DaqzStuckDraining DaqzIngestQueueNearFull > "$WORK/check.log" 2>&1 || rc=$?
+          DaqzStuckDraining DaqzIngestQueueNearFull DaqzFidelityDecodeErrors DaqzAuthFailures > "$WORK/check.log" 2>&1 || rc=$?
 cat "$WORK/check.log"
 [ "$rc" -eq 0 ] || fail "dashboard/alert expressions without data (see above)"
 
