@@ -93,6 +93,16 @@ $PY "$Q" check "$PROM" "$DASH" "$RULES" \
           DaqzStuckDraining DaqzIngestQueueNearFull DaqzFidelityDecodeErrors DaqzAuthFailures > "$WORK/check.log" 2>&1 || rc=$?
 cat "$WORK/check.log"
 [ "$rc" -eq 0 ] || fail "dashboard/alert expressions without data (see above)"
+# The checker itself must fail on a panel or an alert operand without data.
+cat > "$WORK/bad-dashboard.json" <<'EOF'
+{"panels": [{"title": "bad", "targets": [{"refId": "A", "expr": "rate(daqz_no_such_metric_total[$__rate_interval])"}]}]}
+EOF
+cat > "$WORK/bad-rules.yml" <<'EOF'
+groups: [{name: bad, rules: [{alert: Bad, expr: "daqz_ingest_state == 1 and on (job) daqz_no_such_gauge > 1"}]}]
+EOF
+rc=0; $PY "$Q" check "$PROM" "$WORK/bad-dashboard.json" "$WORK/bad-rules.yml" > "$WORK/bad-check.log" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] && [ "$(grep -c '^FAILED' "$WORK/bad-check.log")" -eq 2 ] \
+  || fail "the checker did not flag exactly the 2 expressions without data: $(cat "$WORK/bad-check.log")"
 
 # 5. Graceful drain of every service.
 stop "$PROM_PID"
