@@ -1,0 +1,134 @@
+// CURVE keys and the ZAP allow-list, in process over loopback TCP.
+#include "transport/curve.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+
+namespace daqz {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+fs::path temp_dir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("daqz-curve-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+TEST(CurveKeys, WrittenFilesReadBackAndSecretIsPrivate) {
+  const fs::path d = temp_dir("files");
+  const CurveKeyPair k = generate_curve_keypair();
+  EXPECT_TRUE(is_z85_key(k.public_key));
+  EXPECT_NE(k.public_key, k.secret_key);
+  EXPECT_EQ(curve_public_from_secret(k.secret_key), k.public_key);
+  const auto [sec, pub] = write_curve_keypair(d.string(), "ingest-0", k);
+  EXPECT_EQ(read_curve_key_file(sec, "test"), k.secret_key);
+  EXPECT_EQ(read_curve_key_file(pub, "test"), k.public_key);
+  struct stat st {};
+  ASSERT_EQ(::stat(sec.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_THROW(write_curve_keypair(d.string(), "ingest-0", generate_curve_keypair()), CurveError);
+  EXPECT_NO_THROW(write_curve_keypair(d.string(), "ingest-0", generate_curve_keypair(), /*force=*/true));
+  EXPECT_THROW(write_curve_keypair(d.string(), "a/b", k), CurveError);
+  fs::remove_all(d);
+}
+
+TEST(CurveKeys, MalformedFilesAreRefusedWithTheFileName) {
+  const fs::path d = temp_dir("bad");
+  std::ofstream(d / "short.pub") << "abc\n";
+  try {
+    read_curve_key_file((d / "short.pub").string(), "--curve-server-key");
+    FAIL() << "a 3-character key was accepted";
+  } catch (const CurveError& e) {
+    EXPECT_NE(std::string(e.what()).find("short.pub"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--curve-server-key"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(read_curve_key_file((d / "missing.pub").string(), "x"), CurveError);
+  EXPECT_THROW(read_allowed_keys((d / "nowhere").string()), CurveError);
+  EXPECT_THROW(read_allowed_keys(d.string()), CurveError);  // holds only a malformed key
+  fs::remove(d / "short.pub");
+  EXPECT_THROW(read_allowed_keys(d.string()), CurveError);  // no keys at all
+  fs::remove_all(d);
+}
+
+TEST(CurveSecurityTest, OptionsNeedTheirRoles) {
+  zmq::context_t ctx(1);
+  CurveOptions off;
+  CurveSecurity none(ctx, off);
+  EXPECT_FALSE(none.server().enabled);
+  EXPECT_FALSE(none.client().enabled);
+
+  const fs::path d = temp_dir("roles");
+  write_curve_keypair(d.string(), "me", generate_curve_keypair());
+  CurveOptions only_secret;
+  only_secret.secret_key_file = (d / "me.key").string();
+  CurveSecurity s(ctx, only_secret);
+  EXPECT_THROW(s.require_roles(true, false), CurveError);
+  EXPECT_THROW(s.require_roles(false, true), CurveError);
+  CurveOptions allow_without_secret;
+  allow_without_secret.allow_dir = d.string();
+  EXPECT_THROW(CurveSecurity(ctx, allow_without_secret), CurveError);
+  fs::remove_all(d);
+}
+
+// Server PULL with the allow-list; one allowed and one unknown client PUSH to it.
+TEST(CurveSecurityTest, OnlyAllowedClientsGetThrough) {
+  const fs::path d = temp_dir("zap");
+  const fs::path allow = d / "allow";
+  fs::create_directories(allow);
+  write_curve_keypair(d.string(), "server", generate_curve_keypair());
+  write_curve_keypair(d.string(), "good", generate_curve_keypair());
+  write_curve_keypair(d.string(), "evil", generate_curve_keypair());
+  fs::copy_file(d / "good.pub", allow / "good.pub");
+
+  zmq::context_t ctx(1);
+  CurveOptions so;
+  so.secret_key_file = (d / "server.key").string();
+  so.allow_dir = allow.string();
+  CurveSecurity server(ctx, so);
+  zmq::socket_t pull = make_bound_pull(ctx, {"tcp://127.0.0.1:*"}, 16, 1 << 20, server.server());
+  const std::string endpoint = pull.get(zmq::sockopt::last_endpoint);
+
+  auto client_options = [&](const std::string& name) {
+    CurveOptions co;
+    co.secret_key_file = (d / (name + ".key")).string();
+    co.server_key_file = (d / "server.pub").string();
+    return co;
+  };
+  zmq::context_t client_ctx(1);  // clients in their own context, as in their own process
+  CurveSecurity good(client_ctx, client_options("good")), evil(client_ctx, client_options("evil"));
+  SocketOptions go, eo;
+  go.curve = good.client();
+  eo.curve = evil.client();
+  go.linger_ms = eo.linger_ms = 0;
+  zmq::socket_t good_push = make_socket(client_ctx, zmq::socket_type::push, go);
+  zmq::socket_t evil_push = make_socket(client_ctx, zmq::socket_type::push, eo);
+  good_push.connect(endpoint);
+  evil_push.connect(endpoint);
+
+  const Message good_msg = make_end_of_stream("good", 7), evil_msg = make_end_of_stream("evil", 9);
+  (void)send_message(evil_push, evil_msg, 100ms);  // may queue locally; must never arrive
+  ASSERT_TRUE(send_message(good_push, good_msg, 2000ms));
+  std::vector<std::string> sources;
+  const auto deadline = std::chrono::steady_clock::now() + 1500ms;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (auto frames = recv_frames(pull, 50ms)) sources.push_back(message_from_frames(*frames, {}).envelope.source_id());
+    if (!sources.empty() && server.refused() > 0) break;
+  }
+  ASSERT_EQ(sources.size(), 1u);
+  EXPECT_EQ(sources[0], "good");
+  EXPECT_GE(server.refused(), 1u);
+  EXPECT_GE(server.accepted(), 1u);
+  fs::remove_all(d);
+}
+
+}  // namespace
+}  // namespace daqz
