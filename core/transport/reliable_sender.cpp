@@ -45,6 +45,7 @@ bool ReliableSender::send(Message m, const std::function<bool()>& give_up) {
   }
   m.envelope.set_reply_to(reply_to_);
   if (!send_now(m, give_up)) return false;
+  if (replay_.size() == 0) last_progress_ = Clock::now();  // the clock starts with the first outstanding message
   replay_.add(std::move(m), Clock::now());
   return true;
 }
@@ -52,7 +53,11 @@ bool ReliableSender::send(Message m, const std::function<bool()>& give_up) {
 void ReliableSender::service(const std::function<bool()>& give_up) {
   if (!acks_) return;
   take_acks();
-  for (Message* m : replay_.due(Clock::now(), std::chrono::duration<double>(options_.resend_after_s))) {
+  // While acknowledgements keep arriving the receiver is alive and merely busy: its queues hold the
+  // older messages, and re-sending them would only add load. Re-send once acks have stalled.
+  const auto now = Clock::now();
+  if (now - last_progress_ < std::chrono::duration<double>(options_.resend_after_s)) return;
+  for (Message* m : replay_.due(now, std::chrono::duration<double>(options_.resend_after_s))) {
     if (!send_now(*m, give_up)) break;
     ++resent_;
     if (on_resend) on_resend();
@@ -77,6 +82,7 @@ void ReliableSender::take_acks() {
       for (const auto& a : m.envelope.acks())
         if (replay_.ack(a.source_id(), a.sequence())) {
           ++acked_;
+          last_progress_ = Clock::now();
           if (on_ack) on_ack(a.source_id(), a.sequence());
         }
     } catch (const ValidationError& e) {

@@ -9,6 +9,8 @@
 //   ... out.service();                                                   // acks + re-sends, call often
 //   out.wait_all_acked(10.0);                                            // drain
 //
+// Re-sends happen only once acknowledgements have stalled for resend_after_s (a receiver that
+// keeps acknowledging is busy, not dead), for messages older than that.
 // With an empty ack_listen the sender is fire-and-forget (no reply_to, no buffer). Back-pressure:
 // send() blocks while the socket would block or the replay buffer is full, servicing acks and
 // re-sends meanwhile, so nothing is forgotten. Not thread-safe: one thread owns it and the socket.
@@ -67,6 +69,7 @@ class ReliableSender {
   std::string reply_to_;
   ReplayBuffer replay_;
   uint64_t acked_ = 0, resent_ = 0;
+  std::chrono::steady_clock::time_point last_progress_{};  // last first-ack, or start of an outstanding run
 };
 
 // "tcp://*:5560" -> "tcp://127.0.0.1:5560": the address a local peer can connect to.

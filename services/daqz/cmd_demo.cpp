@@ -98,8 +98,8 @@ int run_demo(DemoArgs a) {
   if (own_work) a.work_dir = (fs::temp_directory_path() / ("daqz-demo-" + std::to_string(::getpid()))).string();
   fs::create_directories(a.work_dir);
   const std::string w = a.work_dir;
-  const std::vector<int> ports = free_tcp_ports(6);
-  const int data_port = ports[0], sink_port = ports[1], ack_port = ports[2];
+  const std::vector<int> ports = free_tcp_ports(7);
+  const int data_port = ports[0], sink_port = ports[1], ack_port = ports[2], sim_ack_port = ports[6];
   const int m_sink = ports[3], m_ingest = ports[4], m_sim = ports[5];
   auto ep = [](int p) { return "tcp://127.0.0.1:" + std::to_string(p); };
   auto maddr = [](int p) { return "127.0.0.1:" + std::to_string(p); };
@@ -127,10 +127,11 @@ int run_demo(DemoArgs a) {
   ChildProcess sim = ChildProcess::spawn(
       {bin + "/daqz-felix-sim", "--endpoint", ep(data_port), "--count", std::to_string(a.wedges), "--jets",
        "--rate", std::to_string(a.rate), "--seed", std::to_string(a.seed), "--dump", w + "/sent", "--dump-limit",
-       std::to_string(a.sample), "--metrics", maddr(m_sim), "--json", "--log-level", "warn", "--stay"},
+       std::to_string(a.sample), "--metrics", maddr(m_sim), "--json", "--log-level", "warn", "--stay",
+       "--ack-listen", ep(sim_ack_port)},
       w + "/felix-sim.json");
-  // felix-sim prints its JSON summary line when it has sent everything; with --hold it then stays
-  // up (serving metrics) until SIGTERM, otherwise it exits.
+  // felix-sim prints its JSON summary line when everything it sent is acknowledged (stored by the
+  // sink, via the ingest node); it then stays up (serving metrics) until SIGTERM.
   nlohmann::json sent;
   auto read_summary = [&] {
     std::ifstream in(w + "/felix-sim.json");
