@@ -48,7 +48,7 @@ start ingest "$BIN/daqz-ingest" --config "$CONF/ingest.json" --listen "tcp://127
 INGEST_PID=$LAST_PID
 start felix-sim "$BIN/daqz-felix-sim" --config "$CONF/felix-sim.json" --endpoint "tcp://127.0.0.1:$DATA" \
   --ack-listen "tcp://127.0.0.1:$SIM_ACK" \
-  --rate 1 --pool 4 --duration 35 --metrics "127.0.0.1:$M_SIM"
+  --rate 1 --pool 4 --duration 45 --metrics "127.0.0.1:$M_SIM"
 SIM_PID=$LAST_PID
 
 # 4. Prometheus on loopback with temporary storage.
@@ -106,7 +106,7 @@ rc=0; $PY "$Q" check "$PROM" "$WORK/bad-dashboard.json" "$WORK/bad-rules.yml" > 
 
 # 5. Graceful drain of every service.
 stop "$PROM_PID"
-# felix-sim ends by itself (--duration 35 covers the checks): a SIGTERM during its pacing wait
+# felix-sim ends by itself (--duration 45 covers the checks): a SIGTERM during its pacing wait
 # currently makes it exit 1 ("wait: Interrupted system call", core/sim/stream_pacer.cpp).
 rc=0; wait "$SIM_PID" || rc=$?
 [ "$rc" -eq 0 ] || fail "daqz-felix-sim exited $rc"
