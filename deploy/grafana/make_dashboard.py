@@ -314,8 +314,26 @@ def build():
     }
 
 
+def validate(dashboard):
+    """Unique panel ids, panels inside the 24-column grid and not overlapping, every target has PromQL."""
+    cells, ids = {}, set()
+    for p in dashboard["panels"]:
+        assert p["id"] not in ids, f"duplicate panel id {p['id']}"
+        ids.add(p["id"])
+        g = p["gridPos"]
+        assert 0 <= g["x"] and g["x"] + g["w"] <= 24, f"panel '{p['title']}' outside the grid"
+        for x in range(g["x"], g["x"] + g["w"]):
+            for y in range(g["y"], g["y"] + g["h"]):
+                assert (x, y) not in cells, f"panel '{p['title']}' overlaps '{cells[(x, y)]}'"
+                cells[(x, y)] = p["title"]
+        for t in p.get("targets", []):
+            assert t["expr"].strip() and t["datasource"] == DS, f"panel '{p['title']}' target {t['refId']}"
+
+
 def main():
-    text = json.dumps(build(), indent=2) + "\n"
+    dashboard = build()
+    validate(dashboard)
+    text = json.dumps(dashboard, indent=2) + "\n"
     if "--check" in sys.argv[1:]:
         if not OUT.exists() or OUT.read_text() != text:
             print(f"{OUT} is out of date: run {__file__}", file=sys.stderr)
