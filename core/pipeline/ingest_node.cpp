@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "codec/codec.h"
+#include "codec/device.h"
 #include "codec/lossless_codec.h"
 #include "models/model_card.h"
 #include "pipeline/bounded_queue.h"
@@ -77,6 +78,7 @@ void validate(const IngestConfig& c) {
   if (c.rate_window_s <= 0) fail("'rate-window' must be > 0");
   if (c.target_wedges_per_second < 0 || c.target_bytes_per_second < 0) fail("targets must be >= 0");
   validate(c.fidelity);
+  check_device(c.device);  // an unusable --device is a set-up error, never a silent CPU fallback
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   if (unsigned(c.workers * c.intra_op_threads) > cores)
     spdlog::warn("workers x intra-op threads = {} exceeds the {} cores: threads will contend",
