@@ -29,6 +29,7 @@
 #include <zmq.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -86,10 +87,59 @@ double rss_mib(pid_t pid) {
   return -1;
 }
 
+// CPU seconds (user + system) a process has used so far, from /proc/PID/stat; < 0 if it is gone.
+double child_cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(in, stat);
+  const auto close = stat.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string f;
+  double utime = 0, stime = 0;
+  for (int i = 3; fields >> f; ++i) {  // field 3 is the state
+    if (i == 14) utime = std::stod(f);
+    if (i == 15) {
+      stime = std::stod(f);
+      break;
+    }
+  }
+  return (utime + stime) / double(sysconf(_SC_CLK_TCK));
+}
+
 double process_cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+// Non-nice CPU time (user + system + irq + softirq, in cores) the whole machine used over `seconds`:
+// other people's builds, not the nice-19 background training (which yields to us).
+double busy_cores(double seconds) {
+  auto read = [] {
+    std::ifstream in("/proc/stat");
+    std::string cpu;
+    double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0;
+    in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq;
+    return user + system + irq + softirq;
+  };
+  const double a = read();
+  sleep_s(seconds);
+  return (read() - a) / double(sysconf(_SC_CLK_TCK)) / seconds;
+}
+
+// Waits (at most `max_wait_s`) until other non-nice work on the machine uses less than `max_cores`.
+// Returns the last observed figure. Only useful between measurements (nothing of ours running).
+double g_quiet_cores = 0.5, g_quiet_max_wait_s = 120;
+double wait_for_quiet() {
+  if (g_quiet_cores <= 0) return 0;
+  const auto t0 = Clock::now();
+  double busy = busy_cores(2);
+  while (busy > g_quiet_cores && seconds_since(t0) < g_quiet_max_wait_s) busy = busy_cores(2);
+  if (busy > g_quiet_cores)
+    spdlog::warn("machine still busy ({:.2f} cores of other non-nice work) after {:.0f} s; measuring anyway", busy,
+                 g_quiet_max_wait_s);
+  return busy;
 }
 
 std::vector<int> parse_int_list(const std::string& s) {
@@ -237,13 +287,13 @@ struct PipelineSpec {
   size_t batch = 4;            // --max-batch and the codec's preferred batch
   double rate = 0;             // felix-sim --rate (0 = flat out)
   bool start_felix = true;     // false: this process sends (latency mode)
-  std::string ack_to;          // non-empty: records carry this reply_to and ingest keeps no replay buffer
   uint64_t segment_bytes = 64ull << 20;
 };
 
 class Pipeline {
  public:
   Pipeline(const Common& c, const PipelineSpec& s, const std::string& name) : dir_(c.work_dir + "/" + name) {
+    wait_for_quiet();
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     const std::vector<int> ports = free_tcp_ports(6);
@@ -263,8 +313,7 @@ class Pipeline {
         "--quarantine", dir_ + "/ingest.quarantine", "--workers", std::to_string(s.workers), "--intra-op-threads",
         std::to_string(s.threads), "--max-batch", std::to_string(s.batch), "--wedge-codec", s.codec,
         "--require-model", "--log-level", "warn", "--models-root", c.models_root};
-    if (s.ack_to.empty()) ingest_cmd.insert(ingest_cmd.end(), {"--ack-listen", ep(ports[2])});
-    else ingest_cmd.insert(ingest_cmd.end(), {"--ack-advertise", s.ack_to});
+    ingest_cmd.insert(ingest_cmd.end(), {"--ack-listen", ep(ports[2])});
     if (s.codec == "bcae") ingest_cmd.insert(ingest_cmd.end(), {"--wedge-model", c.model});
     for (const auto& [k, v] : codec_params(c, s.codec, s.batch)) ingest_cmd.insert(ingest_cmd.end(), {"--codec-param", k + "=" + v});
     ingest = ChildProcess::spawn(ingest_cmd, dir_ + "/ingest.log");
@@ -327,6 +376,7 @@ class Pipeline {
 struct Window {
   double seconds = 0;
   std::map<std::string, double> delta;  // "url|metric" -> increase
+  double cpu_sim = 0, cpu_ingest = 0, cpu_sink = 0;  // CPU seconds each child used in the window
   double per_second(const std::string& key) const { return seconds > 0 ? delta.at(key) / seconds : 0; }
 };
 
@@ -341,6 +391,11 @@ Window measure_window(Pipeline& p, const std::vector<std::pair<std::string, std:
     }
     return v;
   };
+  auto cpu = [&] {
+    return std::array<double, 3>{p.sim.pid() > 0 ? child_cpu_seconds(p.sim.pid()) : 0.0,
+                                 child_cpu_seconds(p.ingest.pid()), child_cpu_seconds(p.sink.pid())};
+  };
+  const auto cpu_a = cpu();
   const auto a = snapshot();
   const auto t0 = Clock::now();
   while (seconds_since(t0) < seconds) {
@@ -349,8 +404,12 @@ Window measure_window(Pipeline& p, const std::vector<std::pair<std::string, std:
     p.check_alive();
   }
   const auto b = snapshot();
+  const auto cpu_b = cpu();
   Window w;
   w.seconds = seconds_since(t0);
+  w.cpu_sim = cpu_b[0] - cpu_a[0];
+  w.cpu_ingest = cpu_b[1] - cpu_a[1];
+  w.cpu_sink = cpu_b[2] - cpu_a[2];
   for (const auto& [k, v] : b) w.delta[k] = v - a.at(k);
   return w;
 }
@@ -370,6 +429,7 @@ BareResult bare_encode(const Common& c, const std::string& codec_id, const std::
   o.intra_op_threads = threads;
   o.params = codec_params(c, codec_id, batch);
   auto codec = make_wedge_codec(codec_id, o);
+  wait_for_quiet();
   size_t next = 0;
   auto one_batch = [&] {
     std::vector<const SparseWedge*> b;
@@ -433,13 +493,22 @@ int run_e2e(Common& c, const E2eArgs& a) {
     std::printf("%-28s %12.2f %12.2f %12.2f %12.2f %7.1f%% %.2f / %.2f / %.2f%s\n", name.c_str(), before.wedges_per_s,
                 rate, after.wedges_per_s, 0.5 * (before.cpu_wedges_per_s + after.cpu_wedges_per_s), 100 * ratio,
                 before.load, load_pipe, after.load, fallbacks > 0 ? "  [FALLBACKS: lossless used]" : "");
-    std::printf("%-28s mean batch in the pipeline %.2f, %.0f records stored in %.1f s\n", "", mean_batch,
-                w.delta.at(p.sink_url + "|" + stored), w.seconds);
+    const double n_stored = w.delta.at(p.sink_url + "|" + stored);
+    const double bare_cpu_wps = 0.5 * (before.cpu_wedges_per_s + after.cpu_wedges_per_s);
+    // CPU cost per wedge is robust to other load on shared cores: wall-clock rates are not.
+    const double ingest_ms = n_stored > 0 ? 1e3 * w.cpu_ingest / n_stored : 0;
+    const double all_ms = n_stored > 0 ? 1e3 * (w.cpu_ingest + w.cpu_sink + w.cpu_sim) / n_stored : 0;
+    const double bare_ms = bare_cpu_wps > 0 ? 1e3 / bare_cpu_wps : 0;
+    std::printf("%-28s mean batch %.2f; %.0f records in %.1f s; CPU ms/wedge: bare %.2f, ingest %.2f (%.1f%% of it "
+                "encoding-equivalent), ingest+sink+felix-sim %.2f\n",
+                "", mean_batch, n_stored, w.seconds, bare_ms, ingest_ms, ingest_ms > 0 ? 100 * bare_ms / ingest_ms : 0.0,
+                all_ms);
     std::fflush(stdout);
     rows.push_back({{"codec", name}, {"threads", a.threads}, {"batch", a.batch}, {"bare_before_wps", before.wedges_per_s},
                     {"bare_after_wps", after.wedges_per_s}, {"pipeline_wps", rate}, {"ratio", ratio},
                     {"mean_batch", mean_batch}, {"fallbacks", fallbacks}, {"window_s", w.seconds},
-                    {"load_1m", {before.load, load_pipe, after.load}}});
+                    {"bare_cpu_ms_per_wedge", bare_ms}, {"ingest_cpu_ms_per_wedge", ingest_ms},
+                    {"pipeline_cpu_ms_per_wedge", all_ms}, {"load_1m", {before.load, load_pipe, after.load}}});
   }
   c.results["e2e"] = rows;
   return 0;
@@ -506,6 +575,7 @@ double plain_zmq_bytes_per_s(const std::vector<Message>& msgs, int hwm, double s
 struct TransportArgs {
   double seconds = 20;
   std::string codec = "lossless";
+  int workers = 2;  // both cores encode, so the codec is less of a limit than the transport
 };
 
 int run_transport(Common& c, const TransportArgs& a) {
@@ -521,6 +591,7 @@ int run_transport(Common& c, const TransportArgs& a) {
   const double mean_msg = wire_bytes / double(msgs.size());
   PipelineSpec s;
   s.codec = a.codec;
+  s.workers = a.workers;
   Pipeline p(c, s, "transport");
   p.wait_flowing(1, 120);
   sleep_s(c.warmup_s);
@@ -533,11 +604,14 @@ int run_transport(Common& c, const TransportArgs& a) {
   p.stop();
   auto gbit = [&](const std::string& url, const std::string& m) { return w.per_second(url + "|" + m) * 8e-9; };
   double plain_mps = 0;
+  wait_for_quiet();
   const double plain = plain_zmq_bytes_per_s(msgs, SocketOptions::kDefaultHwm, a.seconds, &plain_mps) * 8e-9;
   const double load_plain = load_1min();
   const double sim_gbit = gbit(p.sim_url, "daqz_felix_sim_bytes_sent_total");
-  std::printf("mean wire message %.0f bytes (pool %zu wedges, seed %lu); window %.1f s\n", mean_msg, c.pool,
-              (unsigned long)c.seed, w.seconds);
+  std::printf("mean wire message %.0f bytes (pool %zu wedges, seed %lu); ingest workers %d; window %.1f s\n", mean_msg,
+              c.pool, (unsigned long)c.seed, a.workers, w.seconds);
+  std::printf("CPU seconds per second in the window: felix-sim %.2f, ingest %.2f, sink %.2f\n", w.cpu_sim / w.seconds,
+              w.cpu_ingest / w.seconds, w.cpu_sink / w.seconds);
   std::printf("%-44s %10s %12s %8s\n", "path", "Gbit/s", "messages/s", "load 1m");
   std::printf("%-44s %10.3f %12.1f %8.2f\n", "pipeline hop 1: felix-sim sent", sim_gbit,
               w.per_second(p.sim_url + "|daqz_felix_sim_messages_sent_total"), load_pipe);
@@ -550,7 +624,9 @@ int run_transport(Common& c, const TransportArgs& a) {
   std::printf("pipeline / plain: %.1f%%\n", plain > 0 ? 100 * sim_gbit / plain : 0.0);
   std::fflush(stdout);
   c.results["transport"] = {
-      {"codec", a.codec}, {"mean_message_bytes", mean_msg}, {"window_s", w.seconds},
+      {"codec", a.codec}, {"workers", a.workers}, {"mean_message_bytes", mean_msg}, {"window_s", w.seconds},
+      {"cpu_per_s", {{"felix_sim", w.cpu_sim / w.seconds}, {"ingest", w.cpu_ingest / w.seconds},
+                     {"sink", w.cpu_sink / w.seconds}}},
       {"felix_sent_gbit_s", sim_gbit}, {"ingest_received_gbit_s", gbit(p.ingest_url, "daqz_ingest_received_bytes_total")},
       {"ingest_sent_gbit_s", gbit(p.ingest_url, "daqz_ingest_sent_bytes_total")},
       {"stored_wps", w.per_second(p.sink_url + "|daqz_sink_records_stored_total")},
@@ -585,7 +661,6 @@ int run_latency(Common& c, const LatencyArgs& a) {
   s.threads = a.threads;
   s.batch = a.batch;
   s.start_felix = false;
-  s.ack_to = ack_ep;
   Pipeline p(c, s, "latency");
 
   SocketOptions opts;
@@ -612,6 +687,14 @@ int run_latency(Common& c, const LatencyArgs& a) {
       }
     }
   });
+  struct Joiner {  // stops and joins the reader on every exit path (a joinable thread would terminate)
+    std::atomic<bool>& stop;
+    std::thread& t;
+    ~Joiner() {
+      stop = true;
+      if (t.joinable()) t.join();
+    }
+  } joiner{stop, ack_reader};
 
   // Warm-up at the same rate until the first acknowledgement (the model loads), then `warmup_s` more;
   // those messages are sent but left out of the statistics.
@@ -619,7 +702,8 @@ int run_latency(Common& c, const LatencyArgs& a) {
   uint64_t seq = 0;
   auto send_one = [&] {
     pacer.wait_next();
-    const Message m = make_wedge_message(pool[seq % pool.size()], source, seq);  // stamps timestamp_ns now
+    Message m = make_wedge_message(pool[seq % pool.size()], source, seq);  // stamps timestamp_ns now
+    m.envelope.set_reply_to(ack_ep);  // the ingest node acknowledges here once a sink has stored the record
     const auto t = Clock::now();
     while (!send_message(push, m, std::chrono::milliseconds(100))) p.check_alive();
     std::lock_guard<std::mutex> lock(mu);
@@ -839,6 +923,10 @@ int main(int argc, char** argv) {
   app.add_option("--warmup", c.warmup_s, "Seconds after the first stored record before a window opens")->capture_default_str();
   app.add_flag("--json", c.print_json, "Print all results as one JSON document at the end");
   app.add_flag("--keep", c.keep, "Keep the work folder (child logs)");
+  app.add_option("--quiet-cores", g_quiet_cores,
+                 "Before each measurement wait until other non-nice work uses < this many cores (0 = never wait)")
+      ->capture_default_str();
+  app.add_option("--quiet-max-wait", g_quiet_max_wait_s, "Longest wait for a quiet machine (s)")->capture_default_str();
 
   auto* e = app.add_subcommand("e2e", "Pipeline wedges/s vs the bare encoder in the same run");
   e->add_option("--codec", e2e.codecs, "Codecs to measure (bcae, lossless, zfp)")->capture_default_str();
@@ -849,6 +937,7 @@ int main(int argc, char** argv) {
   auto* t = app.add_subcommand("transport", "Wire Gbit/s flat out vs plain ZeroMQ PUSH/PULL");
   t->add_option("--seconds", transport.seconds, "Measurement window (each)")->capture_default_str();
   t->add_option("--codec", transport.codec, "Ingest wedge codec")->capture_default_str();
+  t->add_option("--workers", transport.workers, "Ingest encoder workers")->capture_default_str();
   auto* l = app.add_subcommand("latency", "End-to-end latency percentiles at a fixed rate");
   l->add_option("--codec", latency.codec, "Ingest wedge codec")->capture_default_str();
   l->add_option("--rate", latency.rate, "Wedges/s (well below saturation)")->capture_default_str();
