@@ -34,10 +34,13 @@ torch::Device parse_torch_device(const std::string& device) {
 at::ScalarType parse_precision(const std::string& precision) {
   if (precision == "fp32" || precision == "float32" || precision == "float") return at::kFloat;
   if (precision == "bf16" || precision == "bfloat16") return at::kBFloat16;
-  throw std::invalid_argument("precision '" + precision + "' is unknown; expected fp32 or bf16");
+  if (precision == "fp16" || precision == "float16" || precision == "half") return at::kHalf;
+  throw std::invalid_argument("precision '" + precision + "' is unknown; expected fp32, bf16 or fp16");
 }
 
-std::string precision_name(at::ScalarType t) { return t == at::kBFloat16 ? "bf16" : "fp32"; }
+std::string precision_name(at::ScalarType t) {
+  return t == at::kBFloat16 ? "bf16" : (t == at::kHalf ? "fp16" : "fp32");
+}
 
 void set_torch_threads(int n) {
   if (n > 0 && at::get_num_threads() != n) at::set_num_threads(n);

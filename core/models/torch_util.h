@@ -21,7 +21,7 @@ namespace daqz {
 // requested but torch::cuda::is_available() is false (naming the device and the reason).
 torch::Device parse_torch_device(const std::string& device);
 
-// Parses "fp32" / "float32" / "bf16" / "bfloat16". Throws std::invalid_argument.
+// Parses "fp32" / "float32" / "bf16" / "bfloat16" / "fp16" / "float16". Throws std::invalid_argument.
 at::ScalarType parse_precision(const std::string& precision);
 std::string precision_name(at::ScalarType t);
 
