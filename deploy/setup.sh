@@ -21,6 +21,7 @@ PACKAGES=(
   python3 python3-zmq python3-numpy python3-h5py
   python3-yaml  # tests/integration: Prometheus rules and Kubernetes manifests
   curl iproute2
+  clang libclang-rt-dev  # fuzz/: libFuzzer and sanitizers (tests/integration/fuzz_frames_test.sh)
 )
 
 missing=()

@@ -172,7 +172,8 @@ struct CurveSecurity::Zap {
       } else {
         ++refused;
         if (auto* c = counter.load()) c->Increment();
-        if (logged.insert(key + address).second || logged.size() > 1000)
+        if (logged.size() > 1000) logged.clear();  // bounded memory under a flood of distinct peers
+        if (logged.insert(key + address).second)
           spdlog::warn("CURVE: refused {} client {} from {} (key not in '{}')", mechanism,
                        key.empty() ? "-" : key, address, dir);
       }
