@@ -67,6 +67,8 @@ void TpcPhysics::validate() const {
         trigger_centrality_max <= 1))
     fail("need 0 <= trigger_centrality_min <= trigger_centrality_max <= 1");
   if (!(pileup_rate_khz >= 0)) fail("pileup_rate_khz must be >= 0");
+  if (!(pileup_window_drift_times > 0 && pileup_window_drift_times <= 2))
+    fail("pileup_window_drift_times must be in (0, 2] (charge of collisions further away never reaches the frame)");
   if (dndeta_vs_centrality.size() < 2) fail("dndeta_vs_centrality needs at least 2 points");
   for (size_t i = 1; i < dndeta_vs_centrality.size(); ++i)
     if (!(dndeta_vs_centrality[i].first > dndeta_vs_centrality[i - 1].first))
@@ -94,6 +96,8 @@ void TpcPhysics::validate() const {
   if (!(pedestal_adc >= 0 && pedestal_adc < 1023) || !(noise_adc >= 0))
     fail("need 0 <= pedestal_adc < 1023 and noise_adc >= 0");
   if (!(zs_threshold_adc > 0)) fail("zs_threshold_adc must be > 0");
+  if (!(ml_acceptance_eta_max >= 0) || !(ml_acceptance_vertex_margin_cm >= 0))
+    fail("need ml_acceptance_eta_max >= 0 (0 = no cut) and ml_acceptance_vertex_margin_cm >= 0");
   if (zs_post_samples == 0 || zs_post_samples > 64 || zs_pre_samples > 64)
     fail("zs_post_samples must be in [1, 64] and zs_pre_samples in [0, 64]");
 }
@@ -125,6 +129,7 @@ void visit_physics(P& p, F&& f) {
   f("trigger_centrality_min", p.trigger_centrality_min);
   f("trigger_centrality_max", p.trigger_centrality_max);
   f("pileup_rate_khz", p.pileup_rate_khz);
+  f("pileup_window_drift_times", p.pileup_window_drift_times);
   f("vertex_z_sigma_cm", p.vertex_z_sigma_cm);
   f("dndeta_vs_centrality", p.dndeta_vs_centrality);
   f("eta_max", p.eta_max);
@@ -154,6 +159,8 @@ void visit_physics(P& p, F&& f) {
   f("zs_threshold_adc", p.zs_threshold_adc);
   f("zs_pre_samples", p.zs_pre_samples);
   f("zs_post_samples", p.zs_post_samples);
+  f("ml_acceptance_eta_max", p.ml_acceptance_eta_max);
+  f("ml_acceptance_vertex_margin_cm", p.ml_acceptance_vertex_margin_cm);
 }
 
 template <typename T, typename Visit>

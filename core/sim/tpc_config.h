@@ -70,9 +70,15 @@ struct TpcPhysics {
   // central Au+Au with 170 kHz pile-up (its ~10% occupancy needs a central trigger).
   double trigger_centrality_min = 0.0;
   double trigger_centrality_max = 0.1;
-  // Pile-up: minimum-bias collisions at this rate, uniformly in time over the window whose charge
-  // can reach the frame (-1 to +1 drift times around the trigger). 0 disables pile-up.
+  // Pile-up: minimum-bias collisions at this rate, uniformly in time over a window of
+  // pileup_window_drift_times drift times centred on the trigger. 0 disables pile-up.
+  // 1.0 (default) is the public sample's frame content: the collisions of one 13 us drift window
+  // ("170 kHz collisions in 13 us"), so a collision at offset dt only fills the part of the frame
+  // its charge reaches, and the ends of the drift axis see half as much pile-up as the middle
+  // (occupancy humps mid-drift). 2.0 takes every collision whose charge can reach the frame
+  // (-1 to +1 drift times: continuous readout), which gives a flat profile.
   double pileup_rate_khz = 170.0;
+  double pileup_window_drift_times = 1.0;
   double vertex_z_sigma_cm = 10.0;  // Gaussian collision vertex spread along the beam
   // Charged-particle dN/deta at mid-rapidity vs centrality (Au+Au 200 GeV, PHOBOS/PHENIX-like),
   // interpolated linearly; pairs (centrality fraction, dN/deta).
@@ -86,9 +92,11 @@ struct TpcPhysics {
   double proton_fraction = 0.08;
   double tsallis_temperature_gev = 0.16;
   double tsallis_n = 10.0;
-  // Low-momentum secondary electrons (photon conversions, delta rays) per primary, with an
-  // exponential pT spectrum; those above ~0.13 GeV reach the outer group as loopers.
-  double secondary_electrons_per_primary = 0.8;
+  // Low-momentum secondary electrons (photon conversions in the beam pipe, silicon trackers and
+  // field cage, delta rays) per primary, with an exponential pT spectrum; those above ~0.13 GeV
+  // reach the outer group as loopers. 1.4 sets the mean occupancy (0.105 over 32 events of seed 1)
+  // once pile-up is limited to one drift window and the TPCMLDataInterface cut applies.
+  double secondary_electrons_per_primary = 1.4;
   double secondary_pt_mean_gev = 0.07;
   // Soft background: point-like charge blobs (Compton and photo-electrons from photons converting
   // in the gas, low-energy delta electrons, neutron recoils) spread uniformly in the drift volume.
@@ -107,7 +115,7 @@ struct TpcPhysics {
   double max_ionisation_factor = 40.0;  // cap of the 1/beta^2 growth for slow hadrons
   // Landau fluctuations of each step: Q = Q_mpv * (1 + width * (lambda - lambda_mpv)), lambda a
   // standard Landau variate truncated at landau_lambda_max (delta electrons that escape the step).
-  double landau_width = 0.32;
+  double landau_width = 0.34;  // 0.32 -> 0.34 lifts the far ADC tail (p99) toward the reference
   double landau_lambda_max = 100.0;
   double step_cm = 0.4;       // track step length: one charge deposit per step
   double gem_gain = 2000.0;   // quadruple-GEM effective gain
@@ -130,6 +138,13 @@ struct TpcPhysics {
   double zs_threshold_adc = 4.0;  // 2700 e above pedestal
   uint32_t zs_pre_samples = 0;
   uint32_t zs_post_samples = 5;
+  // Acceptance cut of sPHENIX's TPCMLDataInterface, which wrote the public wedges: a wavelet
+  // (run of consecutive nonzero samples of one pad, taken in increasing z-bin order) whose first
+  // sample sits where the pseudorapidity of (r, |z| - margin) exceeds eta_max is dropped sample by
+  // sample until one inside is reached. It empties the readout end of the inner rows of the
+  // group (|z| > 10 + 1.336 r: from 90 cm at r = 60 cm). 0 disables the cut.
+  double ml_acceptance_eta_max = 1.1;
+  double ml_acceptance_vertex_margin_cm = 10.0;
 
   void validate() const;
 };

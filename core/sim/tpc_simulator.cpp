@@ -160,6 +160,10 @@ struct TpcSimulator::Impl {
   double bin_ns = 0, bin_cm = 0, drift_cm_per_ns = 0, half_length = 0, row_half_height = 0;
   std::vector<double> row_radius, pad_pitch;
   double zs_noise_hit_probability = 0;
+  // TPCMLDataInterface acceptance per layer, in wedge time indices: in half 0 (index 0 at the
+  // readout plane) samples below ml_first_inside[l] are outside; in half 1 (index 0 at the
+  // membrane) samples above ml_last_inside[l] are.
+  std::vector<int> ml_first_inside, ml_last_inside;
   float pedestal = 0, noise = 0, threshold = 0;
 
   TableSampler pion_pt, kaon_pt, proton_pt;
@@ -223,6 +227,7 @@ struct TpcSimulator::Impl {
         p.noise_adc > 0 ? 0.5 * std::erfc(p.zs_threshold_adc / (p.noise_adc * std::sqrt(2.0))) : 0.0;
 
     build_shape_table();
+    build_ml_acceptance();
     cdf_table.resize(size_t(2 * kCdfRange * kCdfRes) + 2);
     for (size_t i = 0; i < cdf_table.size(); ++i)
       cdf_table[i] = float(0.5 * std::erfc(-(double(i) / kCdfRes - kCdfRange) / std::sqrt(2.0)));
@@ -244,6 +249,28 @@ struct TpcSimulator::Impl {
     t_lo.assign(size_t(pads_per_sector) * layers, int16_t(time_bins));
     t_hi.assign(size_t(pads_per_sector) * layers, int16_t(-1));
     row.assign(time_bins, 0);
+  }
+
+  // The frame's z bins split [-L, L] evenly (bin 0 at z = -L); a sample is inside when the
+  // pseudorapidity of (r, |z_centre| - margin) is at most eta_max, i.e. |z| <= margin + r sinh(eta_max).
+  void build_ml_acceptance() {
+    const TpcPhysics& p = cfg.physics;
+    ml_first_inside.assign(layers, 0);
+    ml_last_inside.assign(layers, int(time_bins) - 1);
+    if (p.ml_acceptance_eta_max <= 0) return;
+    const double z_bin = 2 * half_length / (2.0 * time_bins);
+    for (uint32_t l = 0; l < layers; ++l) {
+      const double z_max = p.ml_acceptance_vertex_margin_cm + row_radius[l] * std::sinh(p.ml_acceptance_eta_max);
+      int first = int(time_bins), last = -1;
+      for (int t = 0; t < int(time_bins); ++t) {
+        const double z0 = std::abs(-half_length + (t + 0.5) * z_bin);                // half 0
+        const double z1 = std::abs(-half_length + (time_bins + t + 0.5) * z_bin);     // half 1
+        if (z0 <= z_max) first = std::min(first, t);
+        if (z1 <= z_max) last = std::max(last, t);
+      }
+      ml_first_inside[l] = first;
+      ml_last_inside[l] = last;
+    }
   }
 
   static TableSampler make_pt_sampler(const TpcPhysics& p, double mass) {
@@ -632,12 +659,18 @@ struct TpcSimulator::Impl {
             const uint16_t adc = v <= 0 ? 0 : uint16_t(v);
             row[k] = adc > kZeroSuppressionThreshold ? adc : 0;
           }
+          // TPCMLDataInterface's cut, in increasing z-bin (= wedge time) order: outside samples
+          // are dropped until a wavelet starts inside, which then keeps its tail.
+          const uint32_t layer = pad % layers;
+          if (half == 0)
+            for (int k = 0; k < n && t0 + k < ml_first_inside[layer]; ++k) row[k] = 0;
           int k = 0;
           while (k < n) {
             if (row[k] == 0) {
               ++k;
               continue;
             }
+            if (half != 0 && t0 + k > ml_last_inside[layer]) break;  // starts outside: dropped
             PadRun run;
             run.pad = uint16_t(pad);
             run.t_start = uint16_t(t0 + k);
@@ -668,12 +701,16 @@ struct TpcSimulator::Impl {
                               (p.trigger_centrality_max - p.trigger_centrality_min) * rng.uniform();
     info.trigger_vertex_z_cm = trigger.vertex_z_cm;
     generate_collision(rng, trigger, info.trigger_centrality);
-    // Pile-up: any collision within one drift time before or after the trigger leaves charge in
-    // the frame (earlier ones appear nearer the membrane end, later ones nearer the readout).
-    const uint64_t n_pileup = rng.poisson(p.pileup_rate_khz * 1e-6 * 2 * drift_ns);
+    // Pile-up: collisions in a window of pileup_window_drift_times drift times centred on the
+    // trigger. A collision dt after the trigger shows its charge dt later (nearer the membrane end
+    // of each half; earlier ones nearer the readout end), and what arrives outside [0, one drift
+    // time] is not in the frame: with a one-drift window the ends of the time axis see half the
+    // pile-up of the middle.
+    const double window_ns = p.pileup_window_drift_times * drift_ns;
+    const uint64_t n_pileup = rng.poisson(p.pileup_rate_khz * 1e-6 * window_ns);
     info.pileup_collisions = uint32_t(n_pileup);
     for (uint64_t i = 0; i < n_pileup; ++i) {
-      Collision c{drift_ns * (2 * rng.uniform() - 1), p.vertex_z_sigma_cm * rng.normal()};
+      Collision c{window_ns * (rng.uniform() - 0.5), p.vertex_z_sigma_cm * rng.normal()};
       generate_collision(rng, c, rng.uniform());
     }
 

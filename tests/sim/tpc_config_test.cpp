@@ -60,6 +60,11 @@ TEST(TpcConfig, RejectsUnknownKeysWrongTypesAndBadValues) {
                std::invalid_argument);  // not a multiple of 12 sectors
   EXPECT_THROW(tpc_sim_config_from_json(nlohmann::json::parse(R"({"physics": {"zs_post_samples": 0}})")),
                std::invalid_argument);
+  // Collisions more than one drift time away never reach the frame: a window above 2 is an error.
+  EXPECT_THROW(tpc_sim_config_from_json(nlohmann::json::parse(R"({"physics": {"pileup_window_drift_times": 2.5}})")),
+               std::invalid_argument);
+  EXPECT_THROW(tpc_sim_config_from_json(nlohmann::json::parse(R"({"physics": {"ml_acceptance_eta_max": -1}})")),
+               std::invalid_argument);
 }
 
 }  // namespace
