@@ -120,14 +120,19 @@ def build():
         (rate("daqz_ingest_received_bytes_total"), "{{node}} received"),
         ("daqz_ingest_achieved_bytes_per_second{" + N + "}", "{{node}} achieved (node's window)"),
         ("daqz_ingest_target_bytes_per_second{" + N + "}", "{{node}} target"),
-        (rate("daqz_ingest_received_bytes_total", by=""), "received (sum)")],
-        "Bytes arriving on the data channel (all frames) against the node's byte-rate target.", "Bps", w=8)
+        (rate("daqz_ingest_received_bytes_total", by=""), "received (sum)"),
+        (rate("daqz_ingest_sent_bytes_total"), "{{node}} sent to sinks"),
+        (rate("daqz_felix_sim_bytes_sent_total", by=""), "sent by FELIX simulators (sum)")],
+        "Bytes arriving on the data channel (all frames) against the node's byte-rate target, bytes sent "
+        "on to the sinks (re-sends included) and bytes FELIX simulators send.", "Bps", w=8)
     b.panel("Jets and records", [
+        (rate("daqz_ingest_messages_received_total", by="node, kind"), "{{node}} {{kind}} messages received"),
         (rate("daqz_ingest_jets_encoded_total"), "{{node}} jets encoded"),
         (rate("daqz_ingest_records_sent_total"), "{{node}} records to sinks"),
         (rate("daqz_ingest_acks_total"), "{{node}} acknowledged"),
         (rate("daqz_ingest_records_sent_total", by=""), "records to sinks (sum)")],
-        "Jets encoded, records sent to sinks (first sends) and records acknowledged by sinks, per second.",
+        "Valid messages received by kind, jets encoded, records sent to sinks (first sends) and records "
+        "acknowledged by sinks, per second.",
         "ops", w=8)
 
     b.row("Queues and back-pressure")
@@ -209,6 +214,8 @@ def build():
         "voxels, the share reported (recall).", "percentunit", w=6, min=0, max=1)
     b.panel("Fidelity samples", [
         (rate("daqz_ingest_fidelity_samples_total"), "{{node}} measured/s"),
+        ("sum by (node) (daqz_ingest_fidelity_sample_fraction{" + N + "}) * "
+         + rate("daqz_ingest_wedges_encoded_total"), "{{node}} due/s (fraction x encoded)"),
         (rate("daqz_ingest_fidelity_dropped_total"), "{{node}} dropped/s"),
         (rate("daqz_ingest_fidelity_errors_total"), "{{node}} decode errors/s")],
         "Wedges decoded and compared per second, samples dropped because the monitor was busy, and "
@@ -245,10 +252,12 @@ def build():
         (rate("daqz_sink_written_bytes_total", by=""), "all (sum)")],
         "Bytes appended to segment files.", "Bps", w=8)
     b.panel("Records stored/s", [
-        (rate("daqz_sink_records_stored_total", by="node, kind"), "{{node}} {{kind}}"),
+        (rate("daqz_sink_records_received_total"), "{{node}} received"),
+        (rate("daqz_sink_records_stored_total", by="node, kind"), "{{node}} {{kind}} stored"),
         (rate("daqz_sink_duplicates_total"), "{{node}} duplicates dropped"),
         (rate("daqz_sink_acks_sent_total"), "{{node}} acknowledged")],
-        "Records appended, re-sent duplicates dropped, and acknowledgements sent to ingest nodes.", "ops", w=8)
+        "Records received, appended (by kind), re-sent duplicates dropped, and acknowledgements sent to "
+        "ingest nodes.", "ops", w=8)
     b.panel("fsync latency", [
         (quantile(0.5, "daqz_sink_fsync_seconds"), "{{node}} p50"),
         (quantile(0.99, "daqz_sink_fsync_seconds"), "{{node}} p99")],
