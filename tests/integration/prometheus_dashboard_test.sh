@@ -48,7 +48,7 @@ start ingest "$BIN/daqz-ingest" --config "$CONF/ingest.json" --listen "tcp://127
 INGEST_PID=$LAST_PID
 start felix-sim "$BIN/daqz-felix-sim" --config "$CONF/felix-sim.json" --endpoint "tcp://127.0.0.1:$DATA" \
   --ack-listen "tcp://127.0.0.1:$SIM_ACK" \
-  --rate 1 --pool 4 --duration 45 --metrics "127.0.0.1:$M_SIM"
+  --rate 1 --pool 4 --duration 50 --metrics "127.0.0.1:$M_SIM"
 SIM_PID=$LAST_PID
 
 # 4. Prometheus on loopback with temporary storage.
@@ -75,15 +75,19 @@ PROM="http://127.0.0.1:$PROM_PORT"
 # 3. Every service's scrape passes promtool (after the ingest node has encoded something).
 wait_metric "http://127.0.0.1:$M_INGEST/metrics" daqz_ingest_wedges_encoded_total 1 60 \
   || fail "no wedge encoded within 60 s"
+echo "first wedge encoded after ${SECONDS} s"
 for p in $M_SIM $M_INGEST $M_SINK; do
   curl -sf "http://127.0.0.1:$p/metrics" > "$WORK/scrape-$p.txt" || fail "cannot scrape port $p"
   promtool check metrics < "$WORK/scrape-$p.txt" || fail "promtool check metrics failed on port $p"
 done
 
 $PY "$Q" wait "$PROM" 'count(up{job=~"daqz-.*"} == 1) == 3' 30 || fail "Prometheus does not see 3 targets up"
+echo "3 targets up after ${SECONDS} s"
+UP_AT=$SECONDS
 $PY "$Q" wait "$PROM" 'sum(daqz_ingest_fidelity_samples_total)' 60 || fail "no fidelity sample within 60 s"
-# Rate windows are 15 s ($__rate_interval): let them fill with traffic, then let the rules evaluate.
-sleep 16
+echo "first fidelity sample after ${SECONDS} s"
+# Rate windows are 10 s ($__rate_interval): let them fill with scrapes of live traffic.
+sleep $((UP_AT + 11 > SECONDS ? UP_AT + 11 - SECONDS : 1))
 kill -0 "$SIM_PID" 2>/dev/null || fail "felix-sim stopped sending before the checks (raise its --duration)"
 echo "checking expressions ${SECONDS} s after the start"
 rc=0
@@ -106,7 +110,7 @@ rc=0; $PY "$Q" check "$PROM" "$WORK/bad-dashboard.json" "$WORK/bad-rules.yml" > 
 
 # 5. Graceful drain of every service.
 stop "$PROM_PID"
-# felix-sim ends by itself (--duration 45 covers the checks): a SIGTERM during its pacing wait
+# felix-sim ends by itself (--duration 50 covers the checks): a SIGTERM during its pacing wait
 # currently makes it exit 1 ("wait: Interrupted system call", core/sim/stream_pacer.cpp).
 rc=0; wait "$SIM_PID" || rc=$?
 [ "$rc" -eq 0 ] || fail "daqz-felix-sim exited $rc"

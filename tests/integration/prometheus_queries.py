@@ -16,7 +16,7 @@
     with --quiet is pending or firing.
 
 Grafana variables are replaced before evaluation (SUBSTITUTIONS below; docs/observability.md lists them):
-$node and ${node} by .*, $__rate_interval by 15s, $__interval by 5s, $__range by 1m. Grafana's
+$node and ${node} by .*, $__rate_interval by 10s, $__interval by 5s, $__range by 1m. Grafana's
 label_values(EXPR, LABEL) becomes EXPR, which must return samples carrying LABEL.
 Uses only the Python standard library and PyYAML (Debian python3-yaml).
 """
@@ -32,7 +32,7 @@ import yaml
 
 SUBSTITUTIONS = [
     (re.compile(r"\$\{node(?::[a-z]+)?\}|\$node\b"), ".*"),
-    (re.compile(r"\$\{__rate_interval\}|\$__rate_interval\b"), "15s"),
+    (re.compile(r"\$\{__rate_interval\}|\$__rate_interval\b"), "10s"),
     (re.compile(r"\$\{__interval\}|\$__interval\b"), "5s"),
     (re.compile(r"\$\{__range\}|\$__range\b"), "1m"),
 ]
