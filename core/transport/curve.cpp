@@ -8,6 +8,8 @@
 #include <zmq_addon.hpp>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -121,6 +123,7 @@ std::set<std::string> read_allowed_keys(const std::string& dir) {
 // RFC 27 (ZAP): requests are [version, request_id, domain, address, identity, mechanism, credentials...]
 // on a REP socket bound at inproc://zeromq.zap.01; replies [version, request_id, status, text, user, meta].
 struct CurveSecurity::Zap {
+  zmq::context_t& ctx;
   std::string dir;
   std::set<std::string> allowed;  // last good read of dir
   zmq::socket_t rep;
@@ -129,8 +132,14 @@ struct CurveSecurity::Zap {
   std::atomic<uint64_t> refused{0}, accepted{0};
   std::atomic<prometheus::Counter*> counter{nullptr};
   std::set<std::string> logged;  // keys already reported (a refused client retries every 100 ms)
+  // Server sockets' monitors: a peer without CURVE (or with a wrong server key) fails the handshake
+  // before ZAP is asked; the socket monitor reports it. Endpoints arrive from socket threads.
+  std::mutex monitor_mutex;
+  std::vector<std::string> new_monitors;
+  std::vector<zmq::socket_t> monitors;  // ZAP thread only
+  std::atomic<int> monitor_count{0};
 
-  Zap(zmq::context_t& ctx, std::string d) : dir(std::move(d)), allowed(read_allowed_keys(dir)) {
+  Zap(zmq::context_t& c, std::string d) : ctx(c), dir(std::move(d)), allowed(read_allowed_keys(dir)) {
     rep = zmq::socket_t(ctx, zmq::socket_type::rep);
     rep.set(zmq::sockopt::linger, 0);
     try {
@@ -155,10 +164,64 @@ struct CurveSecurity::Zap {
     return allowed.count(key) > 0;
   }
 
+  // Called from the thread that created `s` (make_socket), before the socket is used.
+  void watch(zmq::socket_t& s) {
+    const std::string ep = "inproc://daqz-curve-monitor-" + std::to_string(monitor_count++);
+    if (zmq_socket_monitor(s.handle(), ep.c_str(),
+                           ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) != 0) {
+      spdlog::warn("CURVE: cannot monitor a server socket ({}); failed handshakes go uncounted",
+                   zmq_strerror(zmq_errno()));
+      return;
+    }
+    std::lock_guard<std::mutex> lock(monitor_mutex);
+    new_monitors.push_back(ep);
+  }
+
+  void refuse(const std::string& log_key, const std::string& text) {
+    ++refused;
+    if (auto* c = counter.load()) c->Increment();
+    if (logged.size() > 1000) logged.clear();  // bounded memory under a flood of distinct peers
+    if (logged.insert(log_key).second) spdlog::warn("CURVE: refused {}", text);
+  }
+
+  void take_new_monitors() {
+    std::lock_guard<std::mutex> lock(monitor_mutex);
+    for (const auto& ep : new_monitors) {
+      zmq::socket_t pair(ctx, zmq::socket_type::pair);
+      pair.set(zmq::sockopt::linger, 0);
+      pair.connect(ep);
+      monitors.push_back(std::move(pair));
+    }
+    new_monitors.clear();
+  }
+
+  void read_monitor(zmq::socket_t& m) {
+    std::vector<zmq::message_t> ev;
+    if (!zmq::recv_multipart(m, std::back_inserter(ev), zmq::recv_flags::dontwait) || ev.size() < 2 ||
+        ev[0].size() < 6)
+      return;
+    uint16_t event = 0;
+    uint32_t value = 0;
+    std::memcpy(&event, ev[0].data(), 2);
+    std::memcpy(&value, static_cast<const char*>(ev[0].data()) + 2, 4);
+    char code[16];
+    std::snprintf(code, sizeof code, "0x%08x", value);
+    const std::string why = value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH
+                                ? "a peer without CURVE (mechanism mismatch)"
+                                : std::string("a failed handshake (peer without CURVE, wrong server key or not ZMTP; "
+                                              "event ") + std::to_string(event) + ", code " + code + ")";
+    refuse("handshake:" + why, why + " on " + ev[1].to_string());
+  }
+
   void loop() {
     while (!stop) {
-      zmq::pollitem_t item{rep.handle(), 0, ZMQ_POLLIN, 0};
-      if (zmq::poll(&item, 1, std::chrono::milliseconds(100)) <= 0) continue;
+      take_new_monitors();
+      std::vector<zmq::pollitem_t> items{{rep.handle(), 0, ZMQ_POLLIN, 0}};
+      for (auto& m : monitors) items.push_back({m.handle(), 0, ZMQ_POLLIN, 0});
+      if (zmq::poll(items.data(), items.size(), std::chrono::milliseconds(100)) <= 0) continue;
+      for (size_t i = 1; i < items.size(); ++i)
+        if (items[i].revents & ZMQ_POLLIN) read_monitor(monitors[i - 1]);
+      if (!(items[0].revents & ZMQ_POLLIN)) continue;
       std::vector<zmq::message_t> req;
       if (!zmq::recv_multipart(rep, std::back_inserter(req), zmq::recv_flags::dontwait)) continue;
       if (req.size() < 6) spdlog::error("CURVE: malformed ZAP request ({} frames); refusing", req.size());
@@ -170,12 +233,8 @@ struct CurveSecurity::Zap {
         ++accepted;
         spdlog::debug("CURVE: accepted client {} from {}", key, address);
       } else {
-        ++refused;
-        if (auto* c = counter.load()) c->Increment();
-        if (logged.size() > 1000) logged.clear();  // bounded memory under a flood of distinct peers
-        if (logged.insert(key + address).second)
-          spdlog::warn("CURVE: refused {} client {} from {} (key not in '{}')", mechanism,
-                       key.empty() ? "-" : key, address, dir);
+        refuse(key + address, mechanism + " client " + (key.empty() ? "-" : key) + " from " + address +
+                                  " (key not in '" + dir + "')");
       }
       std::vector<zmq::message_t> reply;
       reply.emplace_back(std::string("1.0"));
@@ -187,6 +246,7 @@ struct CurveSecurity::Zap {
       (void)zmq::send_multipart(rep, reply);
     }
     rep.close();
+    monitors.clear();
   }
 };
 
@@ -221,6 +281,8 @@ CurveConfig CurveSecurity::server() const {
   c.server = true;
   c.public_key = keys_.public_key;
   c.secret_key = keys_.secret_key;
+  Zap* zap = zap_.get();
+  c.on_socket = [zap](zmq::socket_t& s) { zap->watch(s); };
   return c;
 }
 
@@ -243,7 +305,8 @@ void CurveSecurity::require_roles(bool server_role, bool client_role) const {
 }
 
 void CurveSecurity::count_failures(prometheus::Registry& registry, const std::string& name) {
-  auto& c = add_counter(registry, name, "Connections refused by CURVE authentication (unknown client key)");
+  auto& c = add_counter(registry, name,
+                        "Connections refused by CURVE: unknown client key, peer without CURVE, failed handshake");
   if (zap_) zap_->counter = &c;
 }
 

@@ -25,6 +25,7 @@ zmq::socket_t make_socket(zmq::context_t& ctx, zmq::socket_type type, const Sock
         throw TransportError("CURVE client needs the server's 40-character public key");
       s.set(zmq::sockopt::curve_serverkey, o.curve.server_public_key);
     }
+    if (o.curve.on_socket) o.curve.on_socket(s);
   }
   return s;
 }

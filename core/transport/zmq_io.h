@@ -16,6 +16,7 @@
 #include <zmq.hpp>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -35,6 +36,9 @@ struct CurveConfig {
   std::string secret_key;
   std::string server_public_key;  // clients only: the server's public key
   bool server = false;            // bind side acts as CURVE server
+  // Called by make_socket on the new socket (CurveSecurity uses it to watch server sockets for
+  // failed handshakes). Empty: nothing.
+  std::function<void(zmq::socket_t&)> on_socket;
 };
 
 struct SocketOptions {

@@ -2,7 +2,7 @@
 # ZeroMQ CURVE on every socket, as real processes: keys from `daqz keygen`; an authorized
 # felix-sim -> ingest -> sink pipeline (data and acks of both links encrypted) stores every record bit-exactly,
 # while peers with an unknown key or no CURVE at all are refused by the ingest node: nothing of
-# theirs is received, and the unknown key is counted in daqz_ingest_auth_failures_total.
+# theirs is received, and both are logged and counted in daqz_ingest_auth_failures_total.
 source "$(dirname "$0")/lib.sh"
 COUNT=${COUNT:-24}
 DATA=$(free_port); SINK=$(free_port); ACK=$(free_port); FACK=$(free_port); IM=$(free_port); SM=$(free_port)
@@ -28,34 +28,37 @@ INGEST_PID=$LAST_PID
 IURL="http://127.0.0.1:$IM/metrics"
 wait_metric "$IURL" daqz_ingest_state 1 30 || fail "ingest did not start"
 
-# Intruders: one with a fresh key pair the ingest node does not know (but with its public key),
-# one without CURVE. Both try to send for 2 s.
-/usr/bin/python3 - "$DATA" "$K/ingest.pub" <<'PY' || fail "intruder script failed"
+# Intruders push at the ingest data endpoint for 2 s each: first a plain client (no CURVE), then one
+# with a fresh key pair the ingest node does not know (it does know the ingest public key).
+cat > "$WORK/intruder.py" <<'PY'
 import sys, time, zmq
-port, server_pub = sys.argv[1], [l for l in open(sys.argv[2]).read().split("\n") if l and not l.startswith("#")][0]
+mode, port, server_pub = sys.argv[1], sys.argv[2], [l for l in open(sys.argv[3]).read().split("\n") if l and not l.startswith("#")][0]
 ctx = zmq.Context()
-socks = []
-pub, sec = zmq.curve_keypair()
-s = ctx.socket(zmq.PUSH); s.curve_publickey, s.curve_secretkey, s.curve_serverkey = pub, sec, server_pub.encode()
-socks.append(s)
-socks.append(ctx.socket(zmq.PUSH))  # NULL mechanism
-for s in socks:
-    s.setsockopt(zmq.LINGER, 0); s.setsockopt(zmq.SNDTIMEO, 200); s.connect(f"tcp://127.0.0.1:{port}")
+s = ctx.socket(zmq.PUSH)
+if mode == "key":
+    pub, sec = zmq.curve_keypair()
+    s.curve_publickey, s.curve_secretkey, s.curve_serverkey = pub, sec, server_pub.encode()
+s.setsockopt(zmq.LINGER, 0); s.setsockopt(zmq.SNDTIMEO, 200); s.connect(f"tcp://127.0.0.1:{port}")
 deadline, queued = time.time() + 2, 0
 while time.time() < deadline:
-    for s in socks:
-        try:
-            s.send_multipart([b"\x08\x01forged envelope", b"forged payload"]); queued += 1
-        except zmq.Again:
-            pass
+    try:
+        s.send_multipart([b"\x08\x01forged envelope", b"forged payload"]); queued += 1
+    except zmq.Again:
+        pass
     time.sleep(0.05)
-print(f"intruders: {queued} messages queued locally (none should arrive)")
+print(f"intruder ({mode}): {queued} messages queued locally (none should arrive)")
 ctx.destroy(linger=0)
 PY
-wait_metric "$IURL" daqz_ingest_auth_failures_total 1 10 || fail "unknown key not counted"
+/usr/bin/python3 "$WORK/intruder.py" plain "$DATA" "$K/ingest.pub" || fail "plain intruder script failed"
+wait_metric "$IURL" daqz_ingest_auth_failures_total 1 10 || fail "plain (no CURVE) peer not counted"
+after_plain=$(metric "$IURL" daqz_ingest_auth_failures_total)
+/usr/bin/python3 "$WORK/intruder.py" key "$DATA" "$K/ingest.pub" || fail "unknown-key intruder script failed"
+wait_metric "$IURL" daqz_ingest_auth_failures_total $((after_plain + 1)) 10 || fail "unknown key not counted"
+echo "auth failures: $after_plain after the plain peer, $(metric "$IURL" daqz_ingest_auth_failures_total) after the unknown key"
 received=$(metric "$IURL" daqz_ingest_messages_received_total)
 rejected=$(metric "$IURL" daqz_ingest_frames_rejected_total)
 [ "$received" = 0 ] && [ "$rejected" = 0 ] || fail "intruders got through: received $received, rejected $rejected"
+grep -q "key not in" "$WORK/ingest.log" || fail "unknown key refusal not logged"
 grep -q "CURVE: refused" "$WORK/ingest.log" || fail "refusal not logged"
 
 "$BIN/daqz-felix-sim" --endpoint "tcp://127.0.0.1:$DATA" --count "$COUNT" --jets --seed 11 --dump "$WORK/sent" \

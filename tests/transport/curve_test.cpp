@@ -79,7 +79,7 @@ TEST(CurveSecurityTest, OptionsNeedTheirRoles) {
   fs::remove_all(d);
 }
 
-// Server PULL with the allow-list; one allowed and one unknown client PUSH to it.
+// Server PULL with the allow-list; an allowed, an unknown and a plain (no CURVE) client PUSH to it.
 TEST(CurveSecurityTest, OnlyAllowedClientsGetThrough) {
   const fs::path d = temp_dir("zap");
   const fs::path allow = d / "allow";
@@ -111,21 +111,26 @@ TEST(CurveSecurityTest, OnlyAllowedClientsGetThrough) {
   go.linger_ms = eo.linger_ms = 0;
   zmq::socket_t good_push = make_socket(client_ctx, zmq::socket_type::push, go);
   zmq::socket_t evil_push = make_socket(client_ctx, zmq::socket_type::push, eo);
+  SocketOptions plain;
+  plain.linger_ms = 0;
+  zmq::socket_t plain_push = make_socket(client_ctx, zmq::socket_type::push, plain);  // no CURVE at all
   good_push.connect(endpoint);
   evil_push.connect(endpoint);
+  plain_push.connect(endpoint);
 
   const Message good_msg = make_end_of_stream("good", 7), evil_msg = make_end_of_stream("evil", 9);
   (void)send_message(evil_push, evil_msg, 100ms);  // may queue locally; must never arrive
+  (void)send_message(plain_push, make_end_of_stream("plain", 1), 100ms);
   ASSERT_TRUE(send_message(good_push, good_msg, 2000ms));
   std::vector<std::string> sources;
   const auto deadline = std::chrono::steady_clock::now() + 1500ms;
   while (std::chrono::steady_clock::now() < deadline) {
     if (auto frames = recv_frames(pull, 50ms)) sources.push_back(message_from_frames(*frames, {}).envelope.source_id());
-    if (!sources.empty() && server.refused() > 0) break;
+    if (!sources.empty() && server.refused() >= 2) break;
   }
   ASSERT_EQ(sources.size(), 1u);
   EXPECT_EQ(sources[0], "good");
-  EXPECT_GE(server.refused(), 1u);
+  EXPECT_GE(server.refused(), 2u);  // the unknown key (ZAP) and the plain peer (handshake monitor)
   EXPECT_GE(server.accepted(), 1u);
   fs::remove_all(d);
 }
