@@ -35,7 +35,9 @@ void StreamPacer::wait_next() {
   ++impl_->index;
   if (due > now) {
     impl_->timer.expires_at(due);
-    impl_->timer.wait();
+    // A signal (SIGTERM) interrupts the wait with EINTR: return early, the caller checks for a stop.
+    boost::system::error_code interrupted;
+    impl_->timer.wait(interrupted);
   }
 }
 
