@@ -38,6 +38,7 @@ struct IngestMetrics {
   prometheus::Gauge& output_depth;
   prometheus::Gauge& output_capacity;
   prometheus::Gauge& replay_depth;
+  prometheus::Gauge& replay_capacity;
   prometheus::Gauge& state;  // 0 init, 1 run, 2 drain, 3 stop
   prometheus::Gauge& target_wedges_per_second;
   prometheus::Gauge& target_bytes_per_second;

@@ -119,6 +119,7 @@ struct IngestNode::Impl {
     jet_model_dir = resolve_model_dir(cfg.jet_model, cfg.models_root);
     metrics.input_capacity.Set(double(c.queue_capacity));
     metrics.output_capacity.Set(double(c.queue_capacity));
+    metrics.replay_capacity.Set(double(c.replay_capacity));
   }
 
   CodecOptions codec_options(const std::string& model_dir) const {
