@@ -107,6 +107,32 @@ double child_cpu_seconds(pid_t pid) {
   return (utime + stime) / double(sysconf(_SC_CLK_TCK));
 }
 
+// CPU seconds of every thread of a process: tid -> (thread name, CPU s), from /proc/PID/task/*/stat.
+std::map<int, std::pair<std::string, double>> thread_cpu_seconds(pid_t pid) {
+  std::map<int, std::pair<std::string, double>> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream in(e.path() / "stat");
+    std::string stat;
+    std::getline(in, stat);
+    const auto open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string f;
+    double utime = 0, stime = 0;
+    for (int i = 3; fields >> f; ++i) {
+      if (i == 14) utime = std::stod(f);
+      if (i == 15) {
+        stime = std::stod(f);
+        break;
+      }
+    }
+    out[std::stoi(e.path().filename().string())] = {stat.substr(open + 1, close - open - 1),
+                                                    (utime + stime) / double(sysconf(_SC_CLK_TCK))};
+  }
+  return out;
+}
+
 double process_cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -518,7 +544,8 @@ int run_e2e(Common& c, const E2eArgs& a) {
 
 // Plain ZeroMQ PUSH/PULL over tcp loopback: the pool's wire messages (envelope + payload frames) sent
 // round-robin as fast as possible for `seconds`; returns bytes/s received.
-double plain_zmq_bytes_per_s(const std::vector<Message>& msgs, int hwm, double seconds, double* msgs_per_s) {
+double plain_zmq_bytes_per_s(const std::vector<Message>& msgs, int hwm, double seconds, double* msgs_per_s,
+                             double* cpu_per_s) {
   zmq::context_t ctx(1);
   zmq::socket_t pull(ctx, zmq::socket_type::pull);
   pull.set(zmq::sockopt::rcvhwm, hwm);
@@ -559,6 +586,7 @@ double plain_zmq_bytes_per_s(const std::vector<Message>& msgs, int hwm, double s
   const auto w0 = Clock::now();
   while (seconds_since(w0) < 1.0) recv_one();
   const auto t0 = Clock::now();
+  const double c0 = process_cpu_seconds();
   double bytes = 0, count = 0;
   while (seconds_since(t0) < seconds) {
     const size_t n = recv_one();
@@ -566,6 +594,7 @@ double plain_zmq_bytes_per_s(const std::vector<Message>& msgs, int hwm, double s
     count += n > 0;
   }
   const double elapsed = seconds_since(t0);
+  if (cpu_per_s) *cpu_per_s = (process_cpu_seconds() - c0) / elapsed;
   stop = true;
   sender.join();
   if (msgs_per_s) *msgs_per_s = count / elapsed;
@@ -599,13 +628,22 @@ int run_transport(Common& c, const TransportArgs& a) {
       {p.sim_url, "daqz_felix_sim_bytes_sent_total"}, {p.sim_url, "daqz_felix_sim_messages_sent_total"},
       {p.ingest_url, "daqz_ingest_received_bytes_total"}, {p.ingest_url, "daqz_ingest_sent_bytes_total"},
       {p.sink_url, "daqz_sink_records_stored_total"}, {p.sink_url, "daqz_sink_written_bytes_total"}};
+  const auto threads_a = thread_cpu_seconds(p.ingest.pid());
   const Window w = measure_window(p, counters, a.seconds, true);
+  const auto threads_b = thread_cpu_seconds(p.ingest.pid());
   const double load_pipe = load_1min();
+  std::vector<std::pair<double, std::string>> busiest;  // which ingest thread does the work
+  for (const auto& [tid, b] : threads_b) {
+    const auto it = threads_a.find(tid);
+    const double used = (b.second - (it == threads_a.end() ? 0.0 : it->second.second)) / w.seconds;
+    busiest.emplace_back(used, (tid == p.ingest.pid() ? std::string("main=receiver") : b.first + "#" + std::to_string(tid)));
+  }
+  std::sort(busiest.rbegin(), busiest.rend());
   p.stop();
   auto gbit = [&](const std::string& url, const std::string& m) { return w.per_second(url + "|" + m) * 8e-9; };
-  double plain_mps = 0;
+  double plain_mps = 0, plain_cpu = 0;
   wait_for_quiet();
-  const double plain = plain_zmq_bytes_per_s(msgs, SocketOptions::kDefaultHwm, a.seconds, &plain_mps) * 8e-9;
+  const double plain = plain_zmq_bytes_per_s(msgs, SocketOptions::kDefaultHwm, a.seconds, &plain_mps, &plain_cpu) * 8e-9;
   const double load_plain = load_1min();
   const double sim_gbit = gbit(p.sim_url, "daqz_felix_sim_bytes_sent_total");
   std::printf("mean wire message %.0f bytes (pool %zu wedges, seed %lu); ingest workers %d; window %.1f s\n", mean_msg,
@@ -622,6 +660,18 @@ int run_transport(Common& c, const TransportArgs& a) {
               load_pipe);
   std::printf("%-44s %10.3f %12.1f %8.2f\n", "plain ZeroMQ PUSH/PULL, same frames", plain, plain_mps, load_plain);
   std::printf("pipeline / plain: %.1f%%\n", plain > 0 ? 100 * sim_gbit / plain : 0.0);
+  const double stored_wps = w.per_second(p.sink_url + "|daqz_sink_records_stored_total");
+  std::printf("CPU per message: pipeline (3 processes) %.3f ms, plain ZeroMQ (both ends) %.3f ms\n",
+              stored_wps > 0 ? 1e3 * (w.cpu_sim + w.cpu_ingest + w.cpu_sink) / w.seconds / stored_wps : 0.0,
+              plain_mps > 0 ? 1e3 * plain_cpu / plain_mps : 0.0);
+  std::printf("busiest ingest threads (CPU s/s):");
+  json thread_rows = json::array();
+  for (size_t i = 0; i < busiest.size() && i < 6; ++i) {
+    std::printf(" %s %.2f%s", busiest[i].second.c_str(), busiest[i].first,
+                i + 1 < std::min<size_t>(6, busiest.size()) ? "," : "");
+    thread_rows.push_back({{"thread", busiest[i].second}, {"cpu_per_s", busiest[i].first}});
+  }
+  std::printf("\n");
   std::fflush(stdout);
   c.results["transport"] = {
       {"codec", a.codec}, {"workers", a.workers}, {"mean_message_bytes", mean_msg}, {"window_s", w.seconds},
@@ -630,7 +680,8 @@ int run_transport(Common& c, const TransportArgs& a) {
       {"felix_sent_gbit_s", sim_gbit}, {"ingest_received_gbit_s", gbit(p.ingest_url, "daqz_ingest_received_bytes_total")},
       {"ingest_sent_gbit_s", gbit(p.ingest_url, "daqz_ingest_sent_bytes_total")},
       {"stored_wps", w.per_second(p.sink_url + "|daqz_sink_records_stored_total")},
-      {"plain_zmq_gbit_s", plain}, {"plain_zmq_messages_s", plain_mps}, {"ratio", plain > 0 ? sim_gbit / plain : 0.0},
+      {"plain_zmq_gbit_s", plain}, {"plain_zmq_messages_s", plain_mps}, {"plain_zmq_cpu_per_s", plain_cpu},
+      {"ingest_threads", thread_rows}, {"ratio", plain > 0 ? sim_gbit / plain : 0.0},
       {"load_1m", {load_pipe, load_plain}}};
   return 0;
 }
