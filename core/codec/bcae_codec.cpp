@@ -19,7 +19,10 @@
 namespace daqz {
 namespace {
 
-constexpr size_t kDefaultBatch = 4;
+// Wedges per encode call. On 2 CPU cores batch 1 is fastest (bench_pipeline_bench scaling: ~1.4x batch 4
+// for bcae-2d; bench_bcae_encoder_bench agrees after the conv fusion); a GPU needs batches to fill it.
+constexpr size_t kDefaultCpuBatch = 1;
+constexpr size_t kDefaultCudaBatch = 16;
 
 std::string param(const CodecOptions& o, const std::string& key, const std::string& fallback) {
   auto it = o.params.find(key);
@@ -42,7 +45,7 @@ class BcaeCodec final : public WedgeCodec {
       if (precision_ == at::kHalf && !device_.is_cuda())
         throw std::invalid_argument("precision fp16 needs --device cuda (CPU convolutions have no fp16 kernels; use bf16)");
       threshold_ = std::stod(param(options, "threshold", std::to_string(card_.threshold)));
-      batch_ = std::stoul(param(options, "batch", std::to_string(kDefaultBatch)));
+      batch_ = std::stoul(param(options, "batch", std::to_string(device_.is_cuda() ? kDefaultCudaBatch : kDefaultCpuBatch)));
       if (batch_ == 0) throw std::invalid_argument("batch must be >= 1");
     } catch (const std::exception& e) {
       throw CodecError("bcae codec for model '" + card_.name + "': bad option: " + e.what());
@@ -189,7 +192,7 @@ class BcaeCodec final : public WedgeCodec {
   std::optional<c10::cuda::CUDAStream> stream_;
 #endif
   double threshold_ = 0.5;
-  size_t batch_ = kDefaultBatch;
+  size_t batch_ = kDefaultCpuBatch;
   std::unique_ptr<BcaeModel> model_;
   std::vector<int64_t> code_shape_;
   std::vector<uint32_t> latent_shape_;
