@@ -15,6 +15,11 @@ std::vector<std::string> list_npy_files(const std::string& path) {
   for (const auto& e : fs::directory_iterator(path))
     if (e.is_regular_file() && e.path().extension() == ".npy") files.push_back(e.path().string());
   std::sort(files.begin(), files.end());
+  // A `daqz simulate --out` folder keeps its wedges in wedges/ (beside jets.npy, which is not a wedge).
+  if (fs::is_directory(fs::path(path) / "wedges")) {
+    std::vector<std::string> inner = list_npy_files((fs::path(path) / "wedges").string());
+    if (!inner.empty()) return inner;
+  }
   return files;
 }
 

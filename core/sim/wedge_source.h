@@ -32,7 +32,8 @@ class JetSource {
   virtual std::string describe() const = 0;
 };
 
-// Lists the .npy files of a folder (sorted by name) or the single file `path`.
+// Lists the .npy files of a folder (sorted by name) or the single file `path`. A `daqz simulate --out`
+// folder stands for its wedges/ subfolder.
 std::vector<std::string> list_npy_files(const std::string& path);
 
 // Wedges from .npy files (uint16, rank 3); zero suppression is applied on read.

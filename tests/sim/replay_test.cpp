@@ -125,5 +125,20 @@ TEST(NpyReplay, FolderOfWedgesIsReplayedInNameOrderWithZeroSuppression) {
   }
 }
 
+TEST(NpyReplay, SimulateOutputFolderMeansItsWedgesSubfolder) {
+  // `daqz simulate --out D` writes D/wedges/*.npy and D/jets.npy: D itself must replay the wedges only.
+  const std::string dir = temp_dir("simulate_out");
+  fs::create_directories(dir + "/wedges");
+  DenseWedge w(WedgeShape{4, 6, 2});
+  w.adc[3] = 300;
+  write_npy(dir + "/wedges/evt000000_w00.npy", npy_from_wedge(w));
+  write_npy(dir + "/wedges/evt000000_w01.npy", npy_from_wedge(w));
+  const float jets[2] = {1.0f, 2.0f};
+  write_npy(dir + "/jets.npy", NpyArray::make(NpyDType::kFloat32, {1, 2}, jets));
+  const auto files = list_npy_files(dir);
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_NE(files[0].find("/wedges/evt000000_w00.npy"), std::string::npos) << files[0];
+}
+
 }  // namespace
 }  // namespace daqz
