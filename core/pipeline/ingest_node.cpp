@@ -101,6 +101,7 @@ struct IngestNode::Impl {
   RateMonitor wedge_rate, byte_rate;  // receiver thread only
   Clock::time_point next_rate_update{};
   std::unique_ptr<FidelityMonitor> fidelity;
+  std::atomic<bool> warned_no_acks{false};
   std::atomic<int> workers_running{0};
   std::string wedge_model_dir, jet_model_dir;
   bool wedge_codec_ok = true, jet_codec_ok = true;
@@ -176,6 +177,10 @@ struct IngestNode::Impl {
       item.sequence = e.sequence();
       item.sent_ns = e.timestamp_ns();
       item.upstream = e.reply_to();
+      if (!item.upstream.empty() && cfg.ack_listen.empty() && !warned_no_acks.exchange(true))
+        spdlog::warn("'{}' asks for acknowledgements ({}) but this node has no --ack-listen: it cannot tell when "
+                     "records are stored, so it never acknowledges and the sender will re-send", item.source,
+                     item.upstream);
       item.received = Clock::now();
       if (e.kind() == wire::KIND_WEDGE_ZS) {
         item.wedge = wedge_from_message(m, cfg.wedge_shape);
