@@ -24,6 +24,7 @@
 #include "models/bcae_model.h"
 #include "models/bcae_model_dir.h"
 #include "models/torch_util.h"
+#include "util/tensor_allocator.h"
 #include "wedge/npy.h"
 
 // Paths relative to the repository root (run the bench from there) unless the build defines them.
@@ -146,12 +147,15 @@ int main(int argc, char** argv) {
     models.push_back(std::filesystem::exists(shipped + "/model.json") ? shipped : "bcae-2d");
   }
   set_torch_threads(threads);
+  const bool allocator_tuned = keep_freed_tensor_memory();
   if (ghz <= 0) ghz = cpu_ghz();
   const double peak_fp32 = threads * ghz * 1e9 * 64;
   const double peak_bf16 = threads * ghz * 1e9 * 128;
   const double peak_amx = threads * ghz * 1e9 * 1024;
   std::printf("threads %d, clock %.2f GHz, load average %s (the cores are shared: figures are lower bounds)\n",
               threads, ghz, load_average().c_str());
+  std::printf("allocator: %s\n", allocator_tuned ? "freed tensor memory kept (util/tensor_allocator.h)"
+                                                  : "glibc defaults (DAQZ_MALLOC_TUNING=0)");
   std::printf("peak: fp32 AVX-512 FMA %.0f GFLOP/s, bf16 AVX512-BF16 %.0f GFLOP/s, bf16 AMX %.0f GFLOP/s\n\n",
               peak_fp32 / 1e9, peak_bf16 / 1e9, peak_amx / 1e9);
 
@@ -161,9 +165,15 @@ int main(int argc, char** argv) {
     const double flops = 2 * model.encoder_macs();
     std::printf("== %s: encoder %.3f GFLOP/wedge (analytic, every conv) -> limit fp32 %.1f, bf16 %.1f (AMX %.0f) "
                 "wedges/s\n", l.label.c_str(), flops / 1e9, peak_fp32 / flops, peak_bf16 / flops, peak_amx / flops);
-    std::printf("%-6s %-6s %-14s %10s %12s %12s %14s\n", "prec", "batch", "layout", "wedges/s", "GFLOP/s",
+    std::printf("%-12s %-6s %-14s %10s %12s %12s %14s\n", "prec", "batch", "layout", "wedges/s", "GFLOP/s",
                 "% of peak", "wedges/CPU-s");
-    for (const auto prec : {at::kFloat, at::kBFloat16}) {
+    // bf16 twice: every layer in bf16, and "bf16/fp32-in" with the first convolution in fp32 (bcae-v1 only).
+    const std::vector<std::pair<at::ScalarType, bool>> variants{
+        {at::kFloat, false}, {at::kBFloat16, false}, {at::kBFloat16, true}};
+    for (const auto& [prec, fp32_first] : variants) {
+      if (fp32_first && l.model->arch() != "bcae-v1") continue;
+      model.set_fp32_first_conv(fp32_first);
+      const std::string prec_label = fp32_first ? "bf16/fp32-in" : precision_name(prec);
       model.encoder().to(prec);
       for (const bool cl : {false, true}) {
         if (cl && no_channels_last) continue;
@@ -173,12 +183,12 @@ int main(int argc, char** argv) {
           try {
             rate = measure(model, b, seconds);
           } catch (const c10::Error& e) {
-            std::printf("%-6s %-6d %-14s failed: %s\n", precision_name(prec).c_str(), b,
+            std::printf("%-12s %-6d %-14s failed: %s\n", prec_label.c_str(), b,
                         cl ? "channels-last" : "contiguous", e.what_without_backtrace());
             continue;
           }
           const double peak = prec == at::kFloat ? peak_fp32 : peak_bf16;
-          std::printf("%-6s %-6d %-14s %10.2f %12.1f %11.1f%% %14.2f\n", precision_name(prec).c_str(), b,
+          std::printf("%-12s %-6d %-14s %10.2f %12.1f %11.1f%% %14.2f\n", prec_label.c_str(), b,
                       cl ? "channels-last" : "contiguous", rate.wall, rate.wall * flops / 1e9,
                       100 * rate.wall * flops / peak, rate.cpu);
           std::fflush(stdout);
@@ -190,10 +200,13 @@ int main(int argc, char** argv) {
     if (std::filesystem::exists(probe)) {
       const DenseWedge wedge = wedge_from_npy(read_npy(probe), probe);
       const double h = l.dir.empty() ? 0.5 : load_model_card(l.dir).threshold;
+      model.set_fp32_first_conv(false);
       const double mse32 = probe_mse(model, wedge, at::kFloat, h);
       const double mse16 = probe_mse(model, wedge, at::kBFloat16, h);
-      std::printf("probe MSE: fp32 encoder %.2f, bf16 encoder %.2f (%+.2f%%)\n\n", mse32, mse16,
-                  100 * (mse16 - mse32) / mse32);
+      model.set_fp32_first_conv(true);
+      const double mse16m = probe_mse(model, wedge, at::kBFloat16, h);
+      std::printf("probe MSE: fp32 encoder %.2f, bf16 encoder %.2f (%+.2f%%), bf16/fp32-in encoder %.2f (%+.2f%%)\n\n",
+                  mse32, mse16, 100 * (mse16 - mse32) / mse32, mse16m, 100 * (mse16m - mse32) / mse32);
     }
   }
   return 0;

@@ -14,6 +14,7 @@
 #include "models/model_card.h"
 #include "models/state_dict.h"
 #include "models/torch_util.h"
+#include "util/tensor_allocator.h"
 #include "wire/wedge_payload.h"
 
 namespace daqz {
@@ -32,6 +33,7 @@ std::string param(const CodecOptions& o, const std::string& key, const std::stri
 class BcaeCodec final : public WedgeCodec {
  public:
   explicit BcaeCodec(const CodecOptions& options) : threads_(options.intra_op_threads) {
+    keep_freed_tensor_memory();  // 1-12 MB activations per layer: no mmap/munmap per wedge
     try {
       card_ = load_model_card(options.model_dir);
       if (param(options, "verify_weights", "1") != "0") verify_model_weights(card_);
@@ -58,7 +60,10 @@ class BcaeCodec final : public WedgeCodec {
       model_->decoder().eval();
       model_->encoder().to(device_, precision_);
       model_->decoder().to(device_, torch::kFloat);  // ConvTranspose in bf16 fails in oneDNN here
-      model_->set_channels_last(param(options, "channels_last", "0") == "1");
+      // Channels-last activations: 1.3x for bcae-2d in bf16 and fp32 on this CPU, neutral for bcae-v1
+      // (docs/bcae.md); CUDA keeps NCHW until measured there.
+      model_->set_channels_last(param(options, "channels_last", device_.is_cuda() ? "0" : "1") == "1");
+      model_->set_fp32_first_conv(param(options, "fp32_first_conv", "1") == "1");
     } catch (const std::exception& e) {  // StateDictError, invalid_argument, c10::Error
       throw CodecError("bcae: cannot load model '" + card_.name + "' (" + card_.dir + "): " + e.what());
     }

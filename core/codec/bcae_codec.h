@@ -10,8 +10,9 @@
 //   auto codec = make_wedge_codec("bcae", o);     // throws CodecError
 //
 // Options (CodecOptions::params): precision (fp32|bf16; transposed convolutions, i.e. the decoder, stay
-// fp32), batch (preferred batch size, default 4), threshold (overrides the model card's h for records
-// this codec encodes), channels_last (0|1), verify_weights (1 = check SHA-256 of the weight files,
+// fp32), batch (preferred batch size, default 1 on CPU, 16 on CUDA), threshold (overrides the model card's
+// h for records this codec encodes), channels_last (0|1; default 1 on CPU, 0 on CUDA), fp32_first_conv (1 = a bf16 bcae-v1 encoder
+// keeps its first convolution in fp32, default), verify_weights (1 = check SHA-256 of the weight files,
 // default). device: "cpu" or "cuda[:N]" (fails at construction when CUDA is unavailable).
 //
 // Records carry model name, version, "<encoder sha>:<decoder sha>", latent_shape and params

@@ -75,15 +75,18 @@ torch::Tensor ResidualBlockImpl::forward_fused(const torch::Tensor& x) {
     key.push_back(int64_t(t->is_inference() ? 0 : t->_version()));
   }
   key.push_back(int64_t(wm.scalar_type()));
+  // The input may be wider than the weights (an fp32 wedge into a bf16 encoder): the fused convolution then
+  // runs in the input's precision and its output is narrowed to the weights' (see BcaeV1::encode).
+  key.push_back(int64_t(x.scalar_type()));
   if (key != fused_key_) {
-    fused_weight_ = torch::cat({wm, ws}, 0);
-    fused_bias_ = torch::cat({bm, bs}, 0);
+    fused_weight_ = torch::cat({wm, ws}, 0).to(x.scalar_type());
+    fused_bias_ = torch::cat({bm, bs}, 0).to(x.scalar_type());
     fused_key_ = key;
   }
   torch::Tensor y = spec_.kernel.size() == 3
                         ? torch::conv3d(x, fused_weight_, fused_bias_, spec_.stride, spec_.padding)
                         : torch::conv2d(x, fused_weight_, fused_bias_, spec_.stride, spec_.padding);
-  y = instance_norm_fp32(torch::leaky_relu(y, kBcaeLeakySlope));
+  y = instance_norm_fp32(torch::leaky_relu(y.to(wm.scalar_type()), kBcaeLeakySlope));
   const int64_t c = spec_.out_channels;
   auto side = y.narrow(1, c, c);
   auto main_in = y.narrow(1, 0, c);

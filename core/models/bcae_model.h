@@ -47,6 +47,9 @@ class BcaeModel {
   virtual double decoder_macs() const = 0;
   // Feed the encoder channels-last activations (NDHWC / NHWC), which oneDNN may run faster.
   virtual void set_channels_last(bool on) = 0;
+  // A bf16 encoder runs its first convolution in fp32 where that is faster (bcae-v1: one input channel);
+  // on by default, a no-op for architectures without such a layer.
+  virtual void set_fp32_first_conv(bool /*on*/) {}
 };
 
 // Throws std::invalid_argument naming the known architectures.

@@ -57,6 +57,10 @@ std::string shape_string(at::IntArrayRef sizes) {
 torch::Tensor instance_norm_fp32(const torch::Tensor& x, double eps) {
   // ATen's CPU kernel accumulates bf16 statistics in fp32 itself, and is ~19x faster than converting the
   // tensor to fp32 first (measured: 1.0 vs 19 ms for an 8 x 96 x 124 x 16 activation, one core).
+  // One sample: instance norm is batch norm with batch statistics, and calling it directly skips
+  // instance_norm's input.contiguous(), which would copy every channels-last activation to NC(D)HW.
+  if (x.size(0) == 1)
+    return at::batch_norm(x, {}, {}, {}, {}, /*training=*/true, 0.1, eps, /*cudnn_enabled=*/false);
   return at::instance_norm(x, {}, {}, {}, {}, /*use_input_stats=*/true, 0.1, eps, /*cudnn_enabled=*/false);
 }
 

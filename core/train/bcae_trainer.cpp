@@ -19,6 +19,7 @@
 #include "models/bcae_model.h"
 #include "models/bcae_model_dir.h"
 #include "models/torch_util.h"
+#include "util/tensor_allocator.h"
 #include "train/bcae_loss.h"
 #include "train/wedge_set.h"
 #include "util/build_info.h"
@@ -90,6 +91,7 @@ class Trainer {
     checkpoint_path_ = (fs::path(cfg_.checkpoint_dir) / "checkpoint.pt").string();
 
     set_torch_threads(cfg_.threads);
+    keep_freed_tensor_memory();
     torch::manual_seed(cfg_.seed);
     model_ = make_bcae_model(cfg_.arch);  // throws invalid_argument for unknown archs
     init_bcae_weights(model_->encoder());

@@ -18,6 +18,7 @@
 #include "models/jet_ae_module.h"
 #include "models/state_dict.h"
 #include "models/torch_util.h"
+#include "util/tensor_allocator.h"
 #include "util/sha256.h"
 
 namespace daqz {
@@ -78,6 +79,7 @@ class Trainer {
     fs::create_directories(o_.out_dir);
     fs::create_directories(ckpt_dir_);
     set_torch_threads(o_.threads);
+    keep_freed_tensor_memory();
 
     load_data();
     torch::manual_seed(o_.seed);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -105,6 +107,24 @@ TEST(BcaeCodec, Bf16EncoderStaysCloseToFp32) {
   const size_t n = r32[0].bytes.size() / 2;
   for (size_t i = 0; i < n; ++i) err += std::abs(float(x[i]) - float(y[i]));
   EXPECT_LT(err / n, 0.05) << "mean |code fp32 - code bf16| (codes have unit variance)";
+}
+
+// channels-last activations (the CPU default) are a layout choice only: the code must not change.
+TEST(BcaeCodec, ChannelsLastGivesTheSameCode) {
+  CodecOptions o;
+  o.model_dir = random_bcae_2d_dir();
+  o.params["channels_last"] = "0";
+  auto plain = make_wedge_codec("bcae", o);
+  o.params["channels_last"] = "1";
+  auto cl = make_wedge_codec("bcae", o);
+  const SparseWedge a = to_sparse(sample_wedge(6));
+  const auto r0 = plain->encode({&a}), r1 = cl->encode({&a});
+  ASSERT_EQ(r0[0].bytes.size(), r1[0].bytes.size());
+  const auto* x = reinterpret_cast<const at::Half*>(r0[0].bytes.data());
+  const auto* y = reinterpret_cast<const at::Half*>(r1[0].bytes.data());
+  double worst = 0;
+  for (size_t i = 0; i < r0[0].bytes.size() / 2; ++i) worst = std::max(worst, double(std::abs(float(x[i]) - float(y[i]))));
+  EXPECT_LT(worst, 1e-2) << "max |code NCHW - code channels-last| (codes have unit variance)";
 }
 
 TEST(BcaeCodec, RejectsBadOptionsAndForeignRecords) {

@@ -122,5 +122,40 @@ TEST(BcaeV1, ReproducesProbeReference) {
   }
 }
 
+// The bf16 encoder of the speed goal (first convolution fp32 by default, or every layer bf16): the probe
+// reconstruction's MSE stays within 1% of the fp32 encoder's, and the two bf16 variants really differ.
+TEST(BcaeV1, Bf16EncoderKeepsProbeMseWithinOnePercent) {
+  if (!have_anchor()) GTEST_SKIP() << "shared anchors absent: " << kAnchor;
+  set_torch_threads(2);
+  c10::InferenceMode guard;
+  auto model = make_bcae_model("bcae-v1");
+  load_state_dict(model->encoder(), read_state_dict(kAnchor + "/encoder.pt"), "encoder");
+  load_state_dict(model->decoder(), read_state_dict(kAnchor + "/decoder.pt"), "decoder");
+  model->encoder().eval();
+  model->decoder().eval();
+  const DenseWedge wedge = wedge_from_npy(read_npy(kAnchor + "/probe_wedge.npy"), "probe_wedge.npy");
+  const auto x = wedge_tensor(wedge);
+  auto probe_mse = [&](const torch::Tensor& code) {
+    auto [seg, reg] = model->decode(code.to(torch::kHalf).to(torch::kFloat));
+    const auto recon = combine_bcae_output(seg, reg, 0.5).contiguous();
+    MetricsAccumulator acc;
+    acc.add_wedge(wedge, recon.data_ptr<float>(), size_t(recon.numel()));
+    return acc.summary().mse;
+  };
+  const auto code32 = model->encode(x);
+  model->encoder().to(torch::kBFloat16);
+  const auto code_mixed = model->encode(x);  // default: first convolution in fp32
+  model->set_fp32_first_conv(false);
+  const auto code_bf16 = model->encode(x);
+  EXPECT_EQ(code_mixed.scalar_type(), torch::kBFloat16);
+  EXPECT_GT((code_mixed.to(torch::kFloat) - code_bf16.to(torch::kFloat)).abs().max().item<double>(), 0)
+      << "the fp32 first convolution was not used";
+  const double mse32 = probe_mse(code32);
+  for (const auto& code : {code_mixed, code_bf16}) {
+    EXPECT_LT((code.to(torch::kFloat) - code32).abs().mean().item<double>(), 0.02) << "mean |code - fp32 code|";
+    EXPECT_NEAR(probe_mse(code.to(torch::kFloat)), mse32, 0.01 * mse32);
+  }
+}
+
 }  // namespace
 }  // namespace daqz
