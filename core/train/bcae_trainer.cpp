@@ -18,6 +18,8 @@
 #include "models/bcae_blocks.h"
 #include "models/bcae_model.h"
 #include "models/bcae_model_dir.h"
+#include "models/model_card.h"
+#include "models/state_dict.h"
 #include "models/torch_util.h"
 #include "util/tensor_allocator.h"
 #include "train/bcae_loss.h"
@@ -96,6 +98,7 @@ class Trainer {
     model_ = make_bcae_model(cfg_.arch);  // throws invalid_argument for unknown archs
     init_bcae_weights(model_->encoder());
     init_bcae_weights(model_->decoder());
+    if (!cfg_.init_from.empty()) load_initial_weights();
     const int64_t mult = model_->azimuth_multiple();
     crop_ = cfg_.crop_azimuth <= 0 ? 192 : cfg_.crop_azimuth;
     if (crop_ % mult != 0 || crop_ > 192)
@@ -365,6 +368,21 @@ class Trainer {
                  state_.epoch + 1, cfg_.epochs);
   }
 
+  // Fine-tuning: start from a model directory of the same architecture (SHA-256 of its weights checked).
+  // A --resume continues from the checkpoint, which already holds the fine-tuned weights.
+  void load_initial_weights() {
+    const ModelCard card = load_model_card(cfg_.init_from);  // throws ModelCardError
+    if (card.arch != cfg_.arch)
+      throw std::invalid_argument("train --init-from " + cfg_.init_from + ": model '" + card.name + "' is " +
+                                  card.arch + ", not " + cfg_.arch);
+    verify_model_weights(card);
+    load_state_dict(model_->encoder(), read_state_dict(card.encoder_path), card.name + " encoder");
+    load_state_dict(model_->decoder(), read_state_dict(card.decoder_path), card.name + " decoder");
+    init_card_ = Json{{"name", card.name}, {"version", card.version}, {"dir", cfg_.init_from},
+                      {"weights_sha256", card.weights_sha256()}};
+    spdlog::info("train: initial weights from {} ({} version {})", cfg_.init_from, card.name, card.version);
+  }
+
   void finalize(BcaeTrainReport& rep) {
     Json card = {{"name", cfg_.name}, {"version", cfg_.version}};
     Json training = {{"command", cfg_.command_line}, {"seed", cfg_.seed}, {"arch", cfg_.arch},
@@ -377,6 +395,7 @@ class Trainer {
                      {"weight_decay", cfg_.weight_decay}, {"threads", cfg_.threads},
                      {"autocast_bf16", cfg_.autocast_bf16}, {"history", state_.history},
                      {"build", build_info_string()}};
+    if (!init_card_.is_null()) training["init_from"] = init_card_;
     double h = 0.5;
     if (!val_.wedges.empty()) {
       // Tune h on validation: the threshold with the lowest MSE (the paper's primary figure).
@@ -425,6 +444,7 @@ class Trainer {
 
   BcaeTrainConfig cfg_;
   std::string checkpoint_path_;
+  Json init_card_;  // the --init-from model (name, version, dir, weights), null when trained from scratch
   std::unique_ptr<BcaeModel> model_;
   std::unique_ptr<torch::optim::AdamW> optimizer_;
   BcaeLoss loss_;

@@ -35,6 +35,7 @@ struct BcaeTrainConfig {
   std::string version = "1";
   std::string checkpoint_dir;    // default: out_dir + ".ckpt"
   bool resume = false;
+  std::string init_from;         // model directory whose weights start the training (fine-tuning); "" = random
 
   int epochs = 10;
   int batch = 4;

@@ -1,8 +1,9 @@
 // `daqz train`: trains a BCAE model (bcae-2d, bcae-v1) from a folder of .npy wedges and writes a model
 // directory (model.json + encoder.pt + decoder.pt). Logic lives in core/train/bcae_trainer.h.
 //
-//   daqz train --arch bcae-2d --data data/sim-train --out deploy/models/bcae-2d-sim --epochs 20 --seed 7 \
+//   daqz train --arch bcae-2d --data data/sim-train --out deploy/models/bcae-2d-sim --epochs 20 --seed 7
 //              --checkpoint-dir runs/bcae-2d-sim [--resume] [--test-data data/sim-test] [--max-minutes 70]
+//              [--init-from ../shared/anchors/bcae-v1]   (fine-tuning)
 #include <spdlog/spdlog.h>
 
 #include <sstream>
@@ -95,6 +96,8 @@ void setup_train(CLI::App& sub, int& exit_code) {
   sub.add_option("--checkpoint-minutes", cfg->checkpoint_minutes, "Minutes between checkpoints")
       ->capture_default_str();
   sub.add_flag("--resume", cfg->resume, "Continue exactly from the checkpoint in --checkpoint-dir");
+  sub.add_option("--init-from", cfg->init_from, "Fine-tune: start from this model directory's weights (same "
+                 "arch; recorded in model.json as training.init_from)");
   sub.add_option("--max-minutes", cfg->max_minutes, "Stop training after this many minutes, then tune h and "
                  "write the model (0 = no limit)")->capture_default_str();
   sub.add_option("--max-steps", cfg->max_steps, "Stop after this many optimizer steps in total (0 = no limit)");

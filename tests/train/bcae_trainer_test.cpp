@@ -6,6 +6,10 @@
 #include <fstream>
 #include <iterator>
 
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "models/state_dict.h"
 #include "train/bcae_loss.h"
 #include "train/bcae_trainer.h"
 #include "util/sha256.h"
@@ -115,6 +119,44 @@ TEST(BcaeTrainer, ResumeIsExact) {
     FAIL() << "resume with another seed accepted";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("seed"), std::string::npos) << e.what();
+  }
+}
+
+// Fine-tuning starts from the given model's weights: with a zero learning rate they come out unchanged,
+// the card names the initial model, and a model of another architecture is refused.
+TEST(BcaeTrainer, InitFromStartsAtTheGivenWeights) {
+  const auto data = synthetic_data_dir("daqz_bcae_train_init", 2);
+  const auto tmp = fs::temp_directory_path();
+  auto a = tiny_config(data, (tmp / "daqz_bcae_init_a").string());
+  a.max_steps = 2;
+  fs::remove_all(a.checkpoint_dir);
+  run_bcae_training(a);
+
+  auto b = tiny_config(data, (tmp / "daqz_bcae_init_b").string());
+  fs::remove_all(b.checkpoint_dir);
+  b.init_from = a.out_dir;
+  b.seed = 9;  // another random init: only the loaded weights can make b equal to a
+  b.lr = 0;
+  b.min_lr = 0;
+  b.max_steps = 1;
+  run_bcae_training(b);
+  for (const char* part : {"/encoder.pt", "/decoder.pt"}) {
+    const auto wa = read_state_dict(a.out_dir + part), wb = read_state_dict(b.out_dir + part);
+    ASSERT_EQ(wa.size(), wb.size());
+    for (const auto& [name, t] : wa) EXPECT_TRUE(torch::equal(t, wb.at(name))) << part << " " << name;
+  }
+  std::ifstream in(b.out_dir + "/model.json");
+  const auto card = nlohmann::json::parse(in);
+  EXPECT_EQ(card.at("training").at("init_from").at("dir").get<std::string>(), a.out_dir);
+
+  auto c = b;
+  c.arch = "bcae-v1";
+  fs::remove_all(c.checkpoint_dir);
+  try {
+    run_bcae_training(c);
+    FAIL() << "a bcae-2d model accepted as the start of a bcae-v1 training";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("bcae-2d"), std::string::npos) << e.what();
   }
 }
 
