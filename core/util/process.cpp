@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -24,17 +25,52 @@ namespace daqz {
 
 ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, const std::string& log_path) {
   if (argv.empty()) throw std::invalid_argument("spawn: empty command");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  // Everything the child needs is prepared before fork(): between fork and exec only async-signal-safe
+  // calls are allowed (open, dup2, prctl, write, execve, _exit).
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  const pid_t parent = ::getpid();
+  // exec errors come back through a close-on-exec pipe: EOF means the exec succeeded.
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) throw std::runtime_error(std::string("spawn: pipe: ") + std::strerror(errno));
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    const int err = errno;
+    ::close(report[0]);
+    ::close(report[1]);
+    throw std::runtime_error("cannot start '" + argv[0] + "': fork: " + std::strerror(err));
+  }
+  if (pid == 0) {
+    ::close(report[0]);
+    // A child must not outlive a parent that dies without cleaning up (SIGKILL, crash): the kernel sends it
+    // SIGTERM then, so services drain and stop. The check after prctl closes the race with an early death.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    int err = 0;
+    if (::getppid() != parent) ::_exit(0);
+    const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || ::dup2(fd, 1) < 0 || ::dup2(fd, 2) < 0) {
+      err = errno;
+    } else {
+      ::execve(args[0], args.data(), environ);
+      err = errno;
+    }
+    [[maybe_unused]] const ssize_t n = ::write(report[1], &err, sizeof err);
+    ::_exit(127);
+  }
+  ::close(report[1]);
+  int child_err = 0;
+  ssize_t n;
+  do {
+    n = ::read(report[0], &child_err, sizeof child_err);
+  } while (n < 0 && errno == EINTR);
+  ::close(report[0]);
   ChildProcess p;
-  const int rc = posix_spawn(&p.pid_, argv[0].c_str(), &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start '" + argv[0] + "': " + std::strerror(rc));
+  p.pid_ = pid;
+  if (n == ssize_t(sizeof child_err)) {
+    p.reap(true);
+    throw std::runtime_error("cannot start '" + argv[0] + "': " + std::strerror(child_err));
+  }
   return p;
 }
 

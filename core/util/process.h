@@ -4,7 +4,9 @@
 //   sink.terminate();            // SIGTERM
 //   int rc = sink.wait(10.0);    // exit code; SIGKILL after the time-out (-9 then)
 //
-// Not thread-safe. The destructor kills a still-running child (no orphans).
+// Not thread-safe. The destructor kills a still-running child, and a child gets SIGTERM from the kernel when
+// the spawning thread dies (PR_SET_PDEATHSIG), so not even a SIGKILLed parent leaves orphans: spawn from a
+// thread that lives as long as the children (the main thread).
 #pragma once
 
 #include <sys/types.h>

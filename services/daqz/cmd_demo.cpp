@@ -45,7 +45,7 @@ struct DemoArgs {
 };
 
 std::string default_models_root() {
-  for (const fs::path p : {fs::path(daqz::executable_dir()) / "../../deploy/models", fs::path("deploy/models")})
+  for (const fs::path& p : {fs::path(daqz::executable_dir()) / "../../deploy/models", fs::path("deploy/models")})
     if (fs::is_directory(p)) return fs::weakly_canonical(p).string();
   return "deploy/models";
 }
@@ -76,16 +76,6 @@ double wait_for_metric(const std::string& url, const std::string& name, double t
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return v;
-}
-
-nlohmann::json read_json_file(const std::string& path) {
-  std::ifstream in(path);
-  nlohmann::json j;
-  try {
-    in >> j;
-  } catch (...) {
-  }
-  return j;
 }
 
 int run_demo(DemoArgs a) {
