@@ -1,7 +1,9 @@
 // bench_bcae_encoder_bench: BCAE encoder throughput (wedges/s) on this machine, side by side with the
 // compute limit (analytic FLOPs per wedge / peak FLOP/s of the cores used), for each model, precision
-// (fp32, bf16), batch size and memory format; plus the fidelity cost of a bf16 encoder: MSE of the
-// probe wedge's reconstruction with a bf16 vs fp32 encoder (fp32 decoder, fp16 code).
+// (fp32, bf16, and for bcae-v1 bf16 with its first convolution in fp32, the codec's choice), batch size and
+// memory format; plus the fidelity cost of a bf16 encoder: MSE of the probe wedge's reconstruction with a
+// bf16 vs fp32 encoder (fp32 decoder, fp16 code). DAQZ_MALLOC_TUNING=0 measures with glibc's default
+// allocator settings (util/tensor_allocator.h).
 //
 //   build-bcae/bin/bench_bcae_encoder_bench [--threads 2] [--seconds 4] [--batches 1,4,8]
 //        [--model ../shared/anchors/bcae-v1] [--model deploy/models/bcae-2d-sim] [--ghz 2.6]

@@ -43,7 +43,8 @@ class BcaeV1 final : public BcaeModel {
     check_bcae_input(*this, adc);
     const auto dtype = encoder_->parameters().front().scalar_type();
     // A bf16 encoder keeps its first convolution in fp32: with one input channel oneDNN's bf16 kernel is
-    // slower than the fp32 one (8.2 vs 4.8 ms per wedge), and the raw ADC keeps full precision into it.
+    // slower than the fp32 one (whole encoder 45 -> 52 wedges/s on 2 cores, docs/bcae.md), and the raw
+    // ADC keeps full precision into it.
     // Only the fused inference path (InferenceMode, eval) accepts the wider input.
     const bool fp32_first = dtype == at::kBFloat16 && fp32_first_conv_ && !encoder_->is_training() &&
                             c10::InferenceMode::is_enabled();

@@ -21,10 +21,10 @@
 #include "models/model_card.h"
 #include "models/state_dict.h"
 #include "models/torch_util.h"
-#include "util/tensor_allocator.h"
 #include "train/bcae_loss.h"
 #include "train/wedge_set.h"
 #include "util/build_info.h"
+#include "util/tensor_allocator.h"
 
 namespace daqz {
 namespace {

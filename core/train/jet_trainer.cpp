@@ -18,8 +18,8 @@
 #include "models/jet_ae_module.h"
 #include "models/state_dict.h"
 #include "models/torch_util.h"
-#include "util/tensor_allocator.h"
 #include "util/sha256.h"
+#include "util/tensor_allocator.h"
 
 namespace daqz {
 namespace {

@@ -3,7 +3,8 @@
 // glibc serves every allocation above M_MMAP_THRESHOLD (128 KiB at start, raised dynamically only in
 // some patterns) with a fresh mmap and returns it with munmap on free. A BCAE forward pass allocates
 // and frees activations of 1-12 MB per layer, so each wedge paid thousands of page faults plus kernel
-// page zeroing: measured 30 vs 48 bcae-v1 bf16 wedges/s on 2 cores (docs/bcae.md, "allocator").
+// page zeroing: measured 28.9 vs 52.0 bcae-v1 bf16 wedges/s on 2 cores in the encoder bench (docs/bcae.md).
+// (The ingest workers measured the same with and without: glibc's dynamic threshold adapts there.)
 // Raising the mmap threshold to its maximum (32 MiB on 64-bit) and the trim threshold keeps those
 // blocks on the heap for reuse. Cost: freed memory of the largest activations stays in RSS.
 //
