@@ -31,7 +31,7 @@ MODELS="$SRC/deploy/models"
 $PY "$SRC/deploy/grafana/make_dashboard.py" --check || fail "dashboard JSON differs from make_dashboard.py output"
 promtool check rules "$RULES" || fail "promtool check rules"
 promtool test rules "$SRC/deploy/prometheus/daqz-alerts.test.yml" || fail "promtool test rules"
-for m in bcae-v1-sim jet-ae-27d-z12; do
+for m in bcae-v1-sim-ft jet-ae-27d-z12; do
   [ -f "$MODELS/$m/model.json" ] || fail "shipped model $m missing under $MODELS (the example ingest config uses it)"
 done
 
