@@ -20,6 +20,16 @@ const std::string kAnchor = std::string(DAQZ_SHARED_DIR) + "/anchors/bcae-v1";
 
 bool have_anchor() { return std::filesystem::exists(kAnchor + "/encoder.pt"); }
 
+// The public weights in eval mode.
+std::unique_ptr<BcaeModel> load_anchor_model() {
+  auto model = make_bcae_model("bcae-v1");
+  load_state_dict(model->encoder(), read_state_dict(kAnchor + "/encoder.pt"), "encoder");
+  load_state_dict(model->decoder(), read_state_dict(kAnchor + "/decoder.pt"), "decoder");
+  model->encoder().eval();
+  model->decoder().eval();
+  return model;
+}
+
 torch::Tensor wedge_tensor(const DenseWedge& w) {
   std::vector<float> v(w.adc.begin(), w.adc.end());
   return torch::from_blob(v.data(), {1, w.shape.azimuth, w.shape.time, w.shape.layer}, torch::kFloat).clone();
@@ -84,11 +94,7 @@ TEST(BcaeV1, ReproducesProbeReference) {
   if (!have_anchor()) GTEST_SKIP() << "shared anchors absent: " << kAnchor;
   set_torch_threads(2);
   c10::InferenceMode guard;
-  auto model = make_bcae_model("bcae-v1");
-  load_state_dict(model->encoder(), read_state_dict(kAnchor + "/encoder.pt"), "encoder");
-  load_state_dict(model->decoder(), read_state_dict(kAnchor + "/decoder.pt"), "decoder");
-  model->encoder().eval();
-  model->decoder().eval();
+  auto model = load_anchor_model();
 
   const DenseWedge wedge = wedge_from_npy(read_npy(kAnchor + "/probe_wedge.npy"), "probe_wedge.npy");
   const auto code = model->encode(wedge_tensor(wedge));
@@ -128,11 +134,7 @@ TEST(BcaeV1, Bf16EncoderKeepsProbeMseWithinOnePercent) {
   if (!have_anchor()) GTEST_SKIP() << "shared anchors absent: " << kAnchor;
   set_torch_threads(2);
   c10::InferenceMode guard;
-  auto model = make_bcae_model("bcae-v1");
-  load_state_dict(model->encoder(), read_state_dict(kAnchor + "/encoder.pt"), "encoder");
-  load_state_dict(model->decoder(), read_state_dict(kAnchor + "/decoder.pt"), "decoder");
-  model->encoder().eval();
-  model->decoder().eval();
+  auto model = load_anchor_model();
   const DenseWedge wedge = wedge_from_npy(read_npy(kAnchor + "/probe_wedge.npy"), "probe_wedge.npy");
   const auto x = wedge_tensor(wedge);
   auto probe_mse = [&](const torch::Tensor& code) {
