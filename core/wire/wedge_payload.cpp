@@ -5,8 +5,6 @@
 
 namespace daqz {
 
-size_t wedge_payload_size(const SparseWedge& w) { return 2 * (3 * w.runs.size() + w.values.size()); }
-
 std::vector<uint8_t> serialize_wedge_payload(const SparseWedge& w) {
   std::vector<uint16_t> words;
   words.reserve(3 * w.runs.size() + w.values.size());
