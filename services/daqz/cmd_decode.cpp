@@ -102,7 +102,7 @@ int run_decode(const DecodeArgs& a) {
   for (const auto& [key, crcs] : seen) runs.insert({key.source, key.run});
   const nlohmann::json summary = {{"segments", segments},       {"records", records},
                                   {"distinct_records", seen.size()}, {"duplicate_records", duplicates},
-                                  {"key_conflicts", conflicts}, {"runs", runs.size()},
+                                  {"key_conflicts", conflicts}, {"source_runs", runs.size()},
                                   {"wedges", wedges},           {"jet_batches", jets},
                                   {"failed", failed},           {"damaged_segments", damaged_segments},
                                   {"torn_tails", torn_tails},   {"skipped_regions", reporter.regions},

@@ -68,5 +68,5 @@ echo "decode: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d.p
 [ "$SINK_CONFLICTS" -eq "$COUNT" ] || fail "run D must be $COUNT key conflicts, got $SINK_CONFLICTS"
 [ "$DUPLICATES_STORED" -eq 0 ] || fail "$DUPLICATES_STORED duplicates were stored"
 [ "$(field "$WORK/decode.json" distinct_records)" -eq $((2 * COUNT)) ] || fail "expected $((2 * COUNT)) distinct keys"
-[ "$(field "$WORK/decode.json" runs)" -eq 2 ] || fail "expected 2 runs in the segments"
+[ "$(field "$WORK/decode.json" source_runs)" -eq 2 ] || fail "expected 2 runs of the source in the segments"
 echo "PASS"
