@@ -141,10 +141,10 @@ AppendResult SegmentWriter::append(const Message& m) {
   const double now = mono_seconds();
   const bool new_model = !key.empty() && !models_.count(key);
   if (!file_ || log_->end() >= config_.max_bytes || now - opened_at_ >= config_.max_seconds || new_model) {
-    // Carry the models already seen into a rotation; a new model starts a header that lists the
-    // models of the records still to come, beginning with this one.
+    // Carry the models already seen into a rotation; a new header always lists this record's model
+    // (also after a failure closed the last segment).
     std::set<std::string> models = file_ ? models_ : std::set<std::string>{};
-    if (new_model) models = models_, models.insert(key);
+    if (!key.empty()) models.insert(key);
     if (file_) {
       result.fsync_seconds = sync();
       file_->close();

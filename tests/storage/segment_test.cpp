@@ -9,6 +9,7 @@
 #include <fstream>
 #include <random>
 
+#include "storage/fault_files.h"
 #include "storage/storage_test_util.h"
 #include "util/crc32c.h"
 
@@ -256,6 +257,34 @@ TEST_F(SegmentRecovery, ResynchronisesPastMegabytesOfGarbage) {
   EXPECT_EQ(n, 6);
   EXPECT_EQ(damage.regions, 1u);
   EXPECT_EQ(damage.bytes, junk.size());
+}
+
+TEST(Segment, AfterAFailedFsyncTheNextSegmentIsWholeAndItsHeaderComplete) {
+  TempDir d("seg-sealed");
+  testing::FaultPlan plan;
+  testing::FaultyFileSystem faulty(plan);
+  SegmentWriterConfig c = config(d);
+  c.fsync = FsyncPolicy::kOnRotate;
+  c.fs = &faulty;
+  SegmentWriter w(c);
+  const Message a = test_record({"s", 1, 0}), b = test_record({"s", 1, 1});
+  w.append(a);
+  w.sync();
+  w.append(b);
+  plan.fail_sync_number = int64_t(plan.syncs);
+  EXPECT_THROW(w.sync(), FileError);
+  EXPECT_EQ(w.dropped(), 1u) << "b was not synced: the caller must write it again";
+  EXPECT_EQ(w.durable(), 1u);
+  w.append(b);
+  w.sync();
+  const auto segs = list_segments(c.dir);
+  ASSERT_EQ(segs.size(), 2u);
+  SegmentReader sealed(segs[0]), next(segs[1]);
+  EXPECT_EQ(next.header()["models"], nlohmann::json::array({model_key(b)}));
+  int in_sealed = 0;
+  while (sealed.next()) ++in_sealed;
+  EXPECT_EQ(in_sealed, 1) << "the sealed segment is cut back to its last synced record";
+  EXPECT_EQ(sealed.skipped_bytes(), 0u);
 }
 
 TEST(Segment, RejectsAFileThatIsNoSegment) {
