@@ -124,10 +124,11 @@ int run(const Config& c) {
   const std::string jet_source_id = c.source_id + "-jets";
   auto send = [&](Message m) {
     m.envelope.set_run(c.run);
+    const uint64_t size = m.envelope.ByteSizeLong() + m.payload.size();
     const auto t0 = steady_clock::now();
-    if (!out.send(m, stop_requested)) return false;
+    if (!out.send(std::move(m), stop_requested)) return false;
     metrics.blocked_seconds.Increment(duration<double>(steady_clock::now() - t0).count());
-    bytes += m.envelope.ByteSizeLong() + m.payload.size();
+    bytes += size;
     metrics.unacked.Set(double(out.unacked()));
     return true;
   };
