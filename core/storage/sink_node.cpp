@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -91,6 +92,7 @@ SegmentWriterConfig writer_config(const SinkConfig& c) {
   w.fsync = parse_fsync_policy(c.fsync);
   w.fsync_interval_s = c.fsync_interval_s;
   w.writer_id = c.node_id;
+  w.fs = c.fs;
   return w;
 }
 
@@ -112,9 +114,10 @@ struct SinkNode::Impl {
   AckPublisher acks{ctx, cfg.node_id, ack_socket_options(curve)};
   Clock::time_point last_ack = Clock::now();
   Totals totals;
+  std::atomic<bool> storage_ok{true};
 
   Impl(const SinkConfig& c, prometheus::Registry& r)
-      : cfg(c), metrics(r), quarantine(c.quarantine_path), dedup(c.dedup) {
+      : cfg(c), metrics(r), quarantine(c.quarantine_path, QuarantineWriter::kDefaultMaxBytes, c.fs), dedup(c.dedup) {
     curve.require_roles(/*server=*/true, /*client=*/false);
     curve.count_failures(r, "daqz_sink_auth_failures_total");
     const SegmentWriterConfig w = writer_config(cfg);  // validates the fsync policy before recovery
@@ -137,12 +140,14 @@ struct SinkNode::Impl {
     };
     a.on_error = [this](const std::string& what, size_t held) {
       ++totals.write_errors;
+      storage_ok = false;
       metrics.write_errors.Increment();
       metrics.storage_failing.Set(1);
       metrics.held_records.Set(double(held));
       spdlog::error("storage failing, {} records held unacknowledged, retrying with back-off: {}", held, what);
     };
     a.on_recovered = [this](uint64_t failures) {
+      storage_ok = true;
       metrics.storage_failing.Set(0);
       metrics.held_records.Set(0);
       spdlog::info("storage writable again after {} failed attempts", failures);
@@ -164,7 +169,7 @@ struct SinkNode::Impl {
               dedup.insert(RecordKey::of(m.envelope), m.envelope.payload_crc32c(), now);
               ++totals.recovered_records;
             },
-            &reporter);
+            &reporter, cfg.fs);
         if (rep.truncated_bytes) {
           metrics.recovered_bytes.Increment(double(rep.truncated_bytes));
           spdlog::warn("recovered '{}': cut a torn tail of {} bytes after {} records", path, rep.truncated_bytes,
@@ -304,5 +309,7 @@ int SinkNode::run() {
 }
 
 SinkNode::Totals SinkNode::totals() const { return impl_->totals; }
+
+bool SinkNode::storage_writable() const { return impl_->storage_ok.load(); }
 
 }  // namespace daqz

@@ -46,6 +46,7 @@ struct SinkConfig {
   double drain_retry_s = 10;     // a draining sink retries a failing disk this long before giving up
   BackoffOptions retry;          // back-off between attempts while the disk fails
   DedupOptions dedup;            // duplicate window per (source, run), runs kept per source
+  FileSystem* fs = nullptr;      // segments and quarantine; nullptr: posix_file_system() (tests inject faults)
   CurveOptions curve;  // ZeroMQ CURVE on every socket (docs/security.md)
 };
 
@@ -60,6 +61,8 @@ class SinkNode {
     uint64_t conflicts = 0, write_errors = 0;
   };
   Totals totals() const;
+  // False while appends or fsyncs fail (records held, socket not read). Thread-safe: for readiness probes.
+  bool storage_writable() const;
 
  private:
   struct Impl;
