@@ -23,6 +23,7 @@
 #include "transport/reliable_sender.h"
 #include "transport/zmq_io.h"
 #include "wire/message.h"
+#include "wire/record_key.h"
 
 namespace daqz {
 namespace {
@@ -33,6 +34,7 @@ using std::chrono::milliseconds;
 struct WorkItem {
   wire::Kind kind = wire::KIND_WEDGE_ZS;
   std::string source;
+  uint64_t run = 0;  // the source's run: part of the record's identity (wire/record_key.h)
   uint64_t sequence = 0;
   uint64_t sent_ns = 0;  // sender's timestamp, for end-to-end latency
   std::string upstream;  // the sender's reply_to: where to acknowledge once a sink has stored it
@@ -175,6 +177,7 @@ struct IngestNode::Impl {
       const auto& e = m.envelope;
       item.kind = e.kind();
       item.source = e.source_id();
+      item.run = e.run();
       item.sequence = e.sequence();
       item.sent_ns = e.timestamp_ns();
       item.upstream = e.reply_to();
@@ -304,6 +307,7 @@ struct IngestNode::Impl {
         if (batch[i].kind == wire::KIND_WEDGE_ZS) fidelity->offer(batch[i].wedge, records[i]);
         OutItem out{make_record_message(records[i], batch[i].source, batch[i].sequence), batch[i].sent_ns,
                     std::move(batch[i].upstream)};
+        out.message.envelope.set_run(batch[i].run);
         metrics.ratio_in_bytes.Increment(double(records[i].original_bytes));
         metrics.ratio_out_bytes.Increment(double(records[i].bytes.size()));
         output.push(std::move(out));
@@ -371,15 +375,15 @@ struct IngestNode::Impl {
     upstream_opts.linger_ms = 500;
     upstream_opts.curve = curve.server();  // as the sink does for its acks: the server of the link acknowledges
     AckPublisher upstream_acks(ctx, cfg.node_id, upstream_opts);
-    std::map<std::pair<std::string, uint64_t>, std::string> upstream_of;  // records in the replay buffer
+    std::map<RecordKey, std::string> upstream_of;  // records in the replay buffer -> the sender's reply_to
     out.on_blocked = [&] { metrics.backpressure_waits.Increment(); };
     out.on_bytes_sent = [&](uint64_t n) { metrics.bytes_out.Increment(double(n)); };
     out.on_resend = [&] { ++resent, metrics.resent.Increment(); };
-    out.on_ack = [&](const std::string& source, uint64_t sequence) {
+    out.on_ack = [&](const RecordKey& key) {
       ++acked;
       metrics.acks.Increment();
-      if (auto it = upstream_of.find({source, sequence}); it != upstream_of.end()) {
-        upstream_acks.add(it->second, source, sequence);
+      if (auto it = upstream_of.find(key); it != upstream_of.end()) {
+        upstream_acks.add(it->second, key);
         upstream_of.erase(it);
       }
     };
@@ -396,7 +400,7 @@ struct IngestNode::Impl {
         if (output.drained()) break;
         continue;
       }
-      const std::pair<std::string, uint64_t> key{item->message.envelope.source_id(), item->message.envelope.sequence()};
+      const RecordKey key = RecordKey::of(item->message.envelope);
       out.send(std::move(item->message), nullptr);
       ++sent;
       metrics.records_out.Increment();

@@ -23,12 +23,17 @@
 #include "base/cli_config.h"
 #include "base/logging.h"
 #include "base/npy.h"
+#include "wire/record_key.h"
 
 namespace {
 
 struct Config {
   std::vector<std::string> endpoints{"tcp://127.0.0.1:5555"};
   std::string source_id = "felix-sim-0";
+  // The run (epoch) stamped on every message: sequences restart at 0 with each run, and sinks tell
+  // runs apart by it. Default: a new value at each start (Unix time in ms); --run N keeps a recorded
+  // run's number when replaying it.
+  uint64_t run = 0;
   std::string input;           // empty: physics simulator
   uint64_t count = 100;        // wedges; 0 = until --duration or SIGTERM
   double duration_s = 0;
@@ -88,7 +93,7 @@ int run(const Config& c) {
   auto source = make_source(c);
   std::unique_ptr<JetSource> jet_source;
   if (c.jets) jet_source = make_jet_generator(c.seed);
-  spdlog::info("source: {}; sending to {} endpoint(s), rate {}", source->describe(), c.endpoints.size(),
+  spdlog::info("source: {}, run {}; sending to {} endpoint(s), rate {}", source->describe(), c.run, c.endpoints.size(),
                c.rate > 0 ? std::to_string(c.rate) + " wedges/s" : std::string("flat out"));
   if (!c.dump_dir.empty()) std::filesystem::create_directories(c.dump_dir);
 
@@ -109,7 +114,7 @@ int run(const Config& c) {
   connect_all(push, c.endpoints);
   ReliableSender out(ctx, push, c.reliable, opts);
   out.on_bytes_sent = [&](uint64_t n) { metrics.bytes.Increment(double(n)); };
-  out.on_ack = [&](const std::string&, uint64_t) { metrics.acks.Increment(); };
+  out.on_ack = [&](const RecordKey&) { metrics.acks.Increment(); };
   out.on_resend = [&] { metrics.resent.Increment(); };
   if (out.reliable()) spdlog::info("acknowledgements at {}; re-send after {:.0f} s", out.reply_to(), c.reliable.resend_after_s);
 
@@ -117,11 +122,13 @@ int run(const Config& c) {
   const auto start = steady_clock::now();
   uint64_t wedges = 0, jet_messages = 0, bytes = 0, unsent = 0;
   const std::string jet_source_id = c.source_id + "-jets";
-  auto send = [&](const Message& m) {
+  auto send = [&](Message m) {
+    m.envelope.set_run(c.run);
+    const uint64_t size = m.envelope.ByteSizeLong() + m.payload.size();
     const auto t0 = steady_clock::now();
-    if (!out.send(m, stop_requested)) return false;
+    if (!out.send(std::move(m), stop_requested)) return false;
     metrics.blocked_seconds.Increment(duration<double>(steady_clock::now() - t0).count());
-    bytes += m.envelope.ByteSizeLong() + m.payload.size();
+    bytes += size;
     metrics.unacked.Set(double(out.unacked()));
     return true;
   };
@@ -134,13 +141,12 @@ int run(const Config& c) {
     else w = source->next();
     if (!w) break;
     pacer.wait_next();
-    const Message m = make_wedge_message(*w, c.source_id, wedges);
-    if (!send(m)) {
+    if (!send(make_wedge_message(*w, c.source_id, wedges))) {
       ++unsent;
       break;
     }
     if (!c.dump_dir.empty() && (!c.dump_limit || wedges < c.dump_limit))
-      write_npy(c.dump_dir + "/" + c.source_id + "_" + std::to_string(wedges) + ".npy", npy_from_wedge(to_dense(*w)));
+      write_npy(c.dump_dir + "/" + record_file_stem({c.source_id, c.run, wedges}) + ".npy", npy_from_wedge(to_dense(*w)));
     ++wedges;
     metrics.wedges.Increment();
     // One event = 24 wedges of the outer group; its jets follow it.
@@ -149,7 +155,7 @@ int run(const Config& c) {
         if (!send(make_jet_message(*jets, jet_source_id, jet_messages))) break;
         if (!c.dump_dir.empty() && (!c.dump_limit || jet_messages < c.dump_limit)) {
           NpyArray a = NpyArray::make(NpyDType::kFloat32, {jets->n, jets->f}, jets->values.data());
-          write_npy(c.dump_dir + "/" + jet_source_id + "_" + std::to_string(jet_messages) + ".npy", a);
+          write_npy(c.dump_dir + "/" + record_file_stem({jet_source_id, c.run, jet_messages}) + ".npy", a);
         }
         ++jet_messages;
         metrics.jets.Increment();
@@ -157,13 +163,19 @@ int run(const Config& c) {
     }
   }
   // End-of-stream markers carry the count sent, so downstream can tell loss from silence.
-  (void)send_message(push, make_end_of_stream(c.source_id, wedges), milliseconds(1000));
-  if (jet_source) (void)send_message(push, make_end_of_stream(jet_source_id, jet_messages), milliseconds(1000));
+  auto end_of_stream = [&](const std::string& source, uint64_t count) {
+    Message m = make_end_of_stream(source, count);
+    m.envelope.set_run(c.run);
+    (void)send_message(push, m, milliseconds(1000));
+  };
+  end_of_stream(c.source_id, wedges);
+  if (jet_source) end_of_stream(jet_source_id, jet_messages);
   const double seconds = duration<double>(steady_clock::now() - start).count();
   if (out.reliable() && !out.wait_all_acked(c.drain_timeout_s))
     spdlog::error("{} messages still unacknowledged after {:.0f} s", out.unacked(), c.drain_timeout_s);
   metrics.unacked.Set(double(out.unacked()));
-  nlohmann::json summary = {{"wedges_sent", wedges},
+  nlohmann::json summary = {{"run", c.run},
+                            {"wedges_sent", wedges},
                             {"jet_batches_sent", jet_messages},
                             {"bytes_sent", bytes},
                             {"bytes_per_wedge", wedges ? double(bytes) / double(wedges) : 0.0},
@@ -198,6 +210,8 @@ int main(int argc, char** argv) {
   daqz::add_json_config(app);
   app.add_option("--endpoint", c.endpoints, "Ingest endpoints to connect to (PUSH, round-robin)")->capture_default_str();
   app.add_option("--source-id", c.source_id, "Source id stamped on every message")->capture_default_str();
+  CLI::Option* run_option =
+      app.add_option("--run", c.run, "Run number stamped on every message (default: a new one at each start, Unix ms)");
   app.add_option("--input", c.input, "Replay: .npy file, folder of .npy wedges, or TPCMLDataInterface .h5 (default: physics simulator)");
   app.add_option("--count", c.count, "Wedges to send (0 = until --duration or SIGTERM)")->capture_default_str();
   app.add_option("--duration", c.duration_s, "Stop after this many seconds (0 = no limit)")->capture_default_str();
@@ -220,6 +234,9 @@ int main(int argc, char** argv) {
   app.add_flag("--json", c.json, "Print a JSON summary on stdout at the end");
   app.add_flag("--stay", c.stay, "After sending, keep running (metrics stay up) until SIGTERM");
   CLI11_PARSE(app, argc, argv);
+  if (run_option->count() == 0)
+    c.run = uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count());
   try {
     daqz::setup_logging("felix-sim", c.log_level);
     return run(c);

@@ -1,6 +1,7 @@
 // daqz-sink — storage sink: receives encoded records (ZeroMQ PULL), drops duplicates, appends
 // them to CRC'd segment files with a configurable fsync policy and acknowledges them to the ingest
-// nodes once durable. See core/storage/sink_node.h.
+// nodes once durable; a failing disk is retried with back-off while the sink stops reading. See
+// core/storage/sink_node.h.
 #include <spdlog/spdlog.h>
 
 #include "runtime/metrics_server.h"
@@ -28,6 +29,17 @@ int main(int argc, char** argv) {
   app.add_option("--hwm", c.hwm, "ZeroMQ receive high-water mark")->capture_default_str();
   app.add_option("--max-message-bytes", c.max_message_bytes, "Largest accepted message")->capture_default_str();
   app.add_option("--quarantine", c.quarantine_path, "File keeping the raw bytes of rejected frames")->capture_default_str();
+  app.add_option("--dedup-window", c.dedup.window, "Sequences per (source, run) the duplicate check remembers")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--dedup-max-runs", c.dedup.max_runs_per_source, "Runs per source the duplicate check keeps")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--dedup-run-idle", c.dedup.run_idle_seconds, "Forget a run not seen for this long (s)")
+      ->capture_default_str();
+  app.add_option("--retry-initial", c.retry.initial_s, "First retry of a failing disk after this long (s); doubles")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--retry-max", c.retry.max_s, "Longest wait between retries of a failing disk (s)")->capture_default_str();
+  app.add_option("--drain-retry", c.drain_retry_s, "On SIGTERM, keep retrying a failing disk this long (s)")
+      ->capture_default_str();
   daqz::add_curve_options(app, c.curve);
   app.add_option("--metrics", metrics_address, "Serve Prometheus metrics at host:port (empty = off)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")->capture_default_str();
