@@ -7,6 +7,7 @@
 #include <map>
 
 #include "pipeline/lifecycle.h"
+#include "metrics/health_state.h"
 #include "storage/deduplicator.h"
 #include "storage/quarantine.h"
 #include "transport/ack_publisher.h"
@@ -74,11 +75,21 @@ struct SinkNode::Impl {
   AckPublisher acks{ctx, cfg.node_id, ack_socket_options(curve)};
   Clock::time_point last_ack = Clock::now();
   Totals totals;
+  std::shared_ptr<HealthState> health;
+  std::unique_ptr<StorageHealthMonitor> storage;  // after recover(): the folder exists
 
-  Impl(const SinkConfig& c, prometheus::Registry& r) : cfg(c), metrics(r), quarantine(c.quarantine_path) {
+  Impl(const SinkConfig& c, prometheus::Registry& r, std::shared_ptr<HealthState> h)
+      : cfg(c), metrics(r), quarantine(c.quarantine_path),
+        health(h ? std::move(h) : std::make_shared<HealthState>("daqz-sink")) {
+    health->set_condition("sockets_bound", false, "not bound yet");
     curve.require_roles(/*server=*/true, /*client=*/false);
     curve.count_failures(r, "daqz_sink_auth_failures_total");
     recover();
+    StorageHealthConfig sh;
+    sh.dir = cfg.out_dir;
+    sh.min_free_bytes = cfg.min_free_bytes;
+    sh.interval_s = cfg.disk_check_interval_s;
+    storage = std::make_unique<StorageHealthMonitor>(sh, r, health);
     SegmentWriterConfig w;
     w.dir = cfg.out_dir;
     w.max_bytes = cfg.segment_bytes;
@@ -148,9 +159,11 @@ struct SinkNode::Impl {
       if (res.fsync_seconds >= 0) metrics.fsync_seconds.Observe(res.fsync_seconds);
     } catch (const StorageError& err) {
       metrics.write_errors.Increment();
+      storage->write_failed(err.what());
       spdlog::error("append failed, record ({}, {}) left unacknowledged: {}", e.source_id(), e.sequence(), err.what());
       return;
     }
+    storage->write_succeeded();
     dedup.insert(e.source_id(), e.sequence());
     ++totals.stored;
     (e.record_meta().original_kind() == wire::KIND_JET_BATCH ? metrics.stored_jets : metrics.stored_wedge).Increment();
@@ -170,6 +183,7 @@ struct SinkNode::Impl {
       metrics.fsync_seconds.Observe(writer->sync());
     } catch (const StorageError& err) {
       metrics.write_errors.Increment();
+      storage->write_failed(std::string("fsync: ") + err.what());
       spdlog::error("fsync failed; {} acknowledgements withheld: {}", acks.pending(), err.what());
       return;
     }
@@ -181,26 +195,30 @@ struct SinkNode::Impl {
   }
 };
 
-SinkNode::SinkNode(const SinkConfig& config, prometheus::Registry& registry)
-    : impl_(std::make_unique<Impl>(config, registry)) {}
+SinkNode::SinkNode(const SinkConfig& config, prometheus::Registry& registry, std::shared_ptr<HealthState> health)
+    : impl_(std::make_unique<Impl>(config, registry, std::move(health))) {}
 
 SinkNode::~SinkNode() = default;
 
 int SinkNode::run() {
   Impl& s = *impl_;
   zmq::socket_t pull = make_bound_pull(s.ctx, s.cfg.listen, s.cfg.hwm, s.cfg.max_message_bytes, s.curve.server());
+  s.health->set_condition("sockets_bound", true);
   s.metrics.state.Set(1);
+  s.health->set_state(ServiceState::kRun);
   spdlog::info("{} running: listen {}, writing to '{}'", s.cfg.node_id, s.cfg.listen.front(), s.cfg.out_dir);
   while (!stop_requested()) {
     if (auto frames = recv_frames(pull, milliseconds(20))) s.handle(*frames);
     s.flush_acks(false);
   }
   s.metrics.state.Set(2);
+  s.health->set_state(ServiceState::kDrain);
   spdlog::info("stop requested: draining");
   while (auto frames = recv_frames(pull, milliseconds(int(s.cfg.drain_quiet_ms)))) s.handle(*frames);
   s.flush_acks(true);
   s.writer->close();
   s.metrics.state.Set(3);
+  s.health->set_state(ServiceState::kStop);
   spdlog::info("stopped: received {}, stored {}, duplicates {}, rejected {}, acks sent {}", s.totals.received,
                s.totals.stored, s.totals.duplicates, s.totals.rejected, s.totals.acks_sent);
   return 0;

@@ -9,8 +9,12 @@
 // re-sends whatever a crashed sink never acknowledged; duplicates are dropped (and acknowledged).
 //
 //   SinkConfig cfg;  cfg.listen = {"tcp://*:5556"};  cfg.out_dir = "data";
-//   SinkNode sink(cfg, registry);   // recovers existing segments in out_dir
+//   SinkNode sink(cfg, registry, metrics.shared_health());   // recovers existing segments in out_dir
 //   sink.run();                      // until stop_requested(), then drains
+//
+// Readiness (/readyz): state run, conditions "sockets_bound" and "storage_writable" (free space
+// above min_free_bytes, a probe file can be created, the last append/fsync succeeded:
+// storage/storage_health.h).
 //
 // Driven by one thread.
 #pragma once
@@ -21,6 +25,7 @@
 
 #include "metrics/metrics_server.h"
 #include "storage/segment.h"
+#include "storage/storage_health.h"
 #include "transport/curve_options.h"
 
 namespace daqz {
@@ -38,12 +43,15 @@ struct SinkConfig {
   int64_t max_message_bytes = 64 << 20;
   std::string quarantine_path = "daqz-sink.quarantine";
   double drain_quiet_ms = 300;
+  uint64_t min_free_bytes = StorageHealthConfig::kDefaultMinFreeBytes;  // below: not ready (storage_writable)
+  double disk_check_interval_s = StorageHealthConfig::kDefaultIntervalS;
   CurveOptions curve;  // ZeroMQ CURVE on every socket (docs/security.md)
 };
 
 class SinkNode {
  public:
-  SinkNode(const SinkConfig& config, prometheus::Registry& registry);
+  // `health` receives the state and readiness conditions (none given: kept to itself).
+  SinkNode(const SinkConfig& config, prometheus::Registry& registry, std::shared_ptr<HealthState> health = nullptr);
   ~SinkNode();
   int run();
 

@@ -114,6 +114,8 @@ int run(const Config& c) {
   if (out.reliable()) spdlog::info("acknowledgements at {}; re-send after {:.0f} s", out.reply_to(), c.reliable.resend_after_s);
 
   StreamPacer pacer(c.rate);
+  HealthState& health = metrics_server.health();  // ready while sending; /healthz alive throughout
+  health.set_state(ServiceState::kRun);
   const auto start = steady_clock::now();
   uint64_t wedges = 0, jet_messages = 0, bytes = 0, unsent = 0;
   const std::string jet_source_id = c.source_id + "-jets";
@@ -156,6 +158,7 @@ int run(const Config& c) {
       }
     }
   }
+  health.set_state(ServiceState::kDrain);
   // End-of-stream markers carry the count sent, so downstream can tell loss from silence.
   (void)send_message(push, make_end_of_stream(c.source_id, wedges), milliseconds(1000));
   if (jet_source) (void)send_message(push, make_end_of_stream(jet_source_id, jet_messages), milliseconds(1000));
@@ -163,6 +166,7 @@ int run(const Config& c) {
   if (out.reliable() && !out.wait_all_acked(c.drain_timeout_s))
     spdlog::error("{} messages still unacknowledged after {:.0f} s", out.unacked(), c.drain_timeout_s);
   metrics.unacked.Set(double(out.unacked()));
+  health.set_state(ServiceState::kStop);
   nlohmann::json summary = {{"wedges_sent", wedges},
                             {"jet_batches_sent", jet_messages},
                             {"bytes_sent", bytes},

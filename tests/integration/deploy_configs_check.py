@@ -121,10 +121,13 @@ def main(src, help_dir):
                 problem(f"{where}: prometheus.io/port {ann.get('prometheus.io/port')} is not the metrics port {ports.get('metrics')}")
             if f"--metrics=0.0.0.0:{ports.get('metrics')}" not in args:
                 problem(f"{where}: --metrics does not serve on the metrics port")
-            for probe in ("livenessProbe", "readinessProbe"):
-                path = c.get(probe, {}).get("httpGet", {}).get("path")
-                if path != "/healthz":
-                    problem(f"{where}: {probe} is not an HTTP GET of /healthz")
+            # Liveness restarts a node, so it asks only "alive?"; readiness asks "send me data?".
+            for probe, want in (("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
+                get = c.get(probe, {}).get("httpGet", {})
+                if get.get("path") != want:
+                    problem(f"{where}: {probe} is not an HTTP GET of {want}")
+                elif str(get.get("port")) not in ("metrics", str(ports.get("metrics"))):
+                    problem(f"{where}: {probe} does not probe the metrics port")
             if not any(m["mountPath"] == "/etc/daqz" for m in c.get("volumeMounts", [])):
                 problem(f"{where}: config volume not mounted at /etc/daqz")
     ingest = workloads.get("daqz-ingest", (None, None))[1]
