@@ -58,6 +58,10 @@ void SystemdNotifier::loop() {
     check(ready_sent, stopping_sent, last_status, since_watchdog_s);
     lock.lock();
   } while (!wake_.wait_for(lock, std::chrono::duration<double>(poll_s_), [this] { return stopping_; }));
+  lock.unlock();
+  // A drain shorter than one poll would otherwise go unreported: the owner is being destroyed, so
+  // the service is on its way out; report the last state (STOPPING=1) before leaving.
+  check(ready_sent, stopping_sent, last_status, since_watchdog_s);
 }
 
 void SystemdNotifier::check(bool& ready_sent, bool& stopping_sent, std::string& last_status, double& since_watchdog_s) {

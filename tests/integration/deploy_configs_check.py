@@ -162,11 +162,15 @@ def main(src, help_dir):
             problem(f"{path}: does not parse: {e}")
             continue
         s = unit["Service"] if "Service" in unit else {}
-        want = {"Type": "simple", "Restart": "on-failure", "KillSignal": "SIGTERM", "NoNewPrivileges": "yes",
+        # Type=notify + WatchdogSec: systemd follows the service's health state (sd_notify, checked with a
+        # real process in systemd_notify_test.sh).
+        want = {"Type": "notify", "NotifyAccess": "main", "Restart": "on-failure", "KillSignal": "SIGTERM", "NoNewPrivileges": "yes",
                 "ProtectSystem": "strict", "User": "daqz"}
         for k, v in want.items():
             if s.get(k) != v:
                 problem(f"{path}: {k}={s.get(k)}, expected {v}")
+        if not s.get("WatchdogSec"):
+            problem(f"{path}: no WatchdogSec (the service pings while /healthz is 200)")
         if not s.get("TimeoutStopSec"):
             problem(f"{path}: no TimeoutStopSec (drain budget)")
         exec_start = s.get("ExecStart", "").split()
