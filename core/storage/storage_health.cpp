@@ -92,8 +92,13 @@ void StorageHealthMonitor::check_now() {
   }
   const std::string probe_problem = probe_write(config_.dir);
   std::lock_guard<std::mutex> lock(mu_);
-  if (space_problem != space_problem_ && !space_problem.empty()) spdlog::warn("storage: {}", space_problem);
-  if (probe_problem != probe_problem_ && !probe_problem.empty()) spdlog::warn("storage: {}", probe_problem);
+  // Log transitions only: the free-space figure in the text changes at every check.
+  auto log_transition = [](const std::string& was, const std::string& now) {
+    if (was.empty() && !now.empty()) spdlog::warn("storage: {}", now);
+    if (!was.empty() && now.empty()) spdlog::info("storage: resolved ({})", was);
+  };
+  log_transition(space_problem_, space_problem);
+  log_transition(probe_problem_, probe_problem);
   space_problem_ = space_problem;
   probe_problem_ = probe_problem;
   publish();
