@@ -107,6 +107,10 @@ struct IngestNode::Impl {
   std::atomic<int> workers_running{0};
   std::string wedge_model_dir, jet_model_dir;
   bool wedge_codec_ok = true, jet_codec_ok = true;
+  std::shared_ptr<HealthState> health;
+  std::mutex codec_status_mu;  // guards the two below (workers report as they load)
+  int workers_loaded = 0;
+  std::string codec_notes;     // codecs that fell back to lossless, for /readyz
 
   Impl(const IngestConfig& c, prometheus::Registry& r)
       : cfg(c), metrics(r, c.target_wedges_per_second, effective_target_bytes(c)), quarantine(c.quarantine_path),
@@ -142,6 +146,7 @@ struct IngestNode::Impl {
     } catch (const std::exception& e) {
       if (cfg.require_model) throw;
       wedge_codec_ok = false;
+      note_codec_problem("wedge codec '" + cfg.wedge_codec + "' unavailable, storing wedges losslessly");
       metrics.codec_unavailable.Increment();
       spdlog::error("wedge codec '{}' unavailable ({}); storing wedges losslessly", cfg.wedge_codec, e.what());
     }
@@ -150,9 +155,21 @@ struct IngestNode::Impl {
     } catch (const std::exception& e) {
       if (cfg.require_model) throw;
       jet_codec_ok = false;
+      note_codec_problem("jet codec '" + cfg.jet_codec + "' unavailable, storing jets losslessly");
       metrics.codec_unavailable.Increment();
       spdlog::error("jet codec '{}' unavailable ({}); storing jets losslessly", cfg.jet_codec, e.what());
     }
+  }
+
+  void note_codec_problem(const std::string& what) {
+    std::lock_guard<std::mutex> lock(codec_status_mu);
+    codec_notes += (codec_notes.empty() ? "" : "; ") + what;
+  }
+
+  // Readiness waits for every worker's codecs: a model loads in seconds on a GPU node.
+  void worker_loaded() {
+    std::lock_guard<std::mutex> lock(codec_status_mu);
+    if (++workers_loaded == cfg.workers) health->set_condition("codecs_loaded", true, codec_notes);
   }
 
   void reject(RejectReason reason, const std::string& what, const std::vector<uint8_t>& raw) {
@@ -284,7 +301,9 @@ struct IngestNode::Impl {
       if (jet_codec_ok) jet_codec = make_jet_codec(cfg.jet_codec, codec_options(jet_model_dir));
     } catch (const std::exception& e) {
       spdlog::error("worker {}: codec failed to load ({}); this worker stores losslessly", index, e.what());
+      note_codec_problem("worker " + std::to_string(index) + ": codec failed to load, storing losslessly");
     }
+    worker_loaded();
     const size_t max_batch = std::min(cfg.max_batch, wedge_codec ? std::max<size_t>(wedge_codec->preferred_batch(), 1)
                                                                  : cfg.max_batch);
     std::vector<WorkItem> batch;
@@ -417,9 +436,12 @@ struct IngestNode::Impl {
   }
 };
 
-IngestNode::IngestNode(const IngestConfig& config, prometheus::Registry& registry) {
+IngestNode::IngestNode(const IngestConfig& config, prometheus::Registry& registry, std::shared_ptr<HealthState> health) {
   validate(config);
   impl_ = std::make_unique<Impl>(config, registry);
+  impl_->health = health ? std::move(health) : std::make_shared<HealthState>("daqz-ingest");
+  impl_->health->set_condition("sockets_bound", false, "not bound yet");
+  impl_->health->set_condition("codecs_loaded", false, "loading");
   impl_->probe_codecs();
 }
 
@@ -428,7 +450,9 @@ IngestNode::~IngestNode() = default;
 int IngestNode::run() {
   Impl& s = *impl_;
   zmq::socket_t pull = make_bound_pull(s.ctx, s.cfg.listen, s.cfg.hwm, s.cfg.max_message_bytes, s.curve.server());
+  s.health->set_condition("sockets_bound", true);
   s.metrics.state.Set(1);
+  s.health->set_state(ServiceState::kRun);
   std::thread sender([&s] { s.sender_loop(); });
   std::vector<std::thread> workers;
   for (int i = 0; i < s.cfg.workers; ++i) workers.emplace_back([&s, i] { s.worker_loop(i); });
@@ -439,12 +463,14 @@ int IngestNode::run() {
   s.receive_loop(pull);
   spdlog::info("stop requested: draining");
   s.metrics.state.Set(2);
+  s.health->set_state(ServiceState::kDrain);
   s.drain_socket(pull);
   s.input.close();
   for (auto& t : workers) t.join();
   s.output.close();
   sender.join();
   s.metrics.state.Set(3);
+  s.health->set_state(ServiceState::kStop);
   const Totals t = totals();
   spdlog::info("stopped: received {}, rejected {}, encoded {} ({} lossless fallback), sent {}, acked {}, re-sent {}",
                t.received, t.rejected, t.encoded, t.fallback, t.sent, t.acked, t.resent);

@@ -13,8 +13,12 @@
 // kept in the quarantine file.
 //
 //   IngestConfig cfg;  cfg.listen = {"tcp://*:5555"};  cfg.sinks = {"tcp://127.0.0.1:5556"};
-//   IngestNode node(cfg, metrics_registry);   // throws on broken set-up (bad endpoint, ...)
+//   IngestNode node(cfg, metrics.registry(), metrics.shared_health());   // throws on broken set-up
 //   node.run();                                // returns after a stop request and a full drain
+//
+// Readiness (/readyz): state run, conditions "sockets_bound" and "codecs_loaded" (every worker has
+// loaded its codecs; a codec that fell back to lossless counts as loaded, since the node still
+// stores everything, and is named in the condition's reason and daqz_ingest_codec_unavailable_total).
 //
 // IngestNode is driven by one thread (run); it starts and joins its own worker threads.
 #pragma once
@@ -77,7 +81,8 @@ void validate(const IngestConfig& config);
 
 class IngestNode {
  public:
-  IngestNode(const IngestConfig& config, prometheus::Registry& registry);
+  // `health` receives the state and readiness conditions (none given: kept to itself).
+  IngestNode(const IngestConfig& config, prometheus::Registry& registry, std::shared_ptr<HealthState> health = nullptr);
   ~IngestNode();
   IngestNode(const IngestNode&) = delete;
   IngestNode& operator=(const IngestNode&) = delete;

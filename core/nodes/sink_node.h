@@ -12,8 +12,12 @@
 // records unacknowledged, stops reading its socket and retries with back-off (storage/durable_appender.h).
 //
 //   SinkConfig cfg;  cfg.listen = {"tcp://*:5556"};  cfg.out_dir = "data";
-//   SinkNode sink(cfg, registry);   // recovers existing segments in out_dir
+//   SinkNode sink(cfg, registry, metrics.shared_health());   // recovers existing segments in out_dir
 //   sink.run();                      // until stop_requested(), then drains
+//
+// Readiness (/readyz): state run, conditions "sockets_bound" and "storage_writable" (free space
+// above min_free_bytes, a probe file can be created, the last append/fsync succeeded:
+// nodes/storage_health.h).
 //
 // Driven by one thread.
 #pragma once
@@ -26,6 +30,7 @@
 #include "storage/backoff.h"
 #include "storage/deduplicator.h"
 #include "storage/segment.h"
+#include "nodes/storage_health.h"
 #include "transport/curve_options.h"
 
 namespace daqz {
@@ -47,12 +52,15 @@ struct SinkConfig {
   BackoffOptions retry;          // back-off between attempts while the disk fails
   DedupOptions dedup;            // duplicate window per (source, run), runs kept per source
   FileSystem* fs = nullptr;      // segments and quarantine; nullptr: posix_file_system() (tests inject faults)
+  uint64_t min_free_bytes = StorageHealthConfig::kDefaultMinFreeBytes;  // below: not ready (storage_writable)
+  double disk_check_interval_s = StorageHealthConfig::kDefaultIntervalS;
   CurveOptions curve;  // ZeroMQ CURVE on every socket (docs/security.md)
 };
 
 class SinkNode {
  public:
-  SinkNode(const SinkConfig& config, prometheus::Registry& registry);
+  // `health` receives the state and readiness conditions (none given: kept to itself).
+  SinkNode(const SinkConfig& config, prometheus::Registry& registry, std::shared_ptr<HealthState> health = nullptr);
   ~SinkNode();
   int run();
 

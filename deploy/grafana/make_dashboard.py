@@ -275,6 +275,18 @@ def build():
         ("daqz_sink_recovered_truncated_bytes_total{" + N + "}", "{{node}} torn-tail bytes truncated at start")],
         "Segment rotations over the time range; bytes cut from a torn tail when the sink restarted after a "
         "crash.", "short", kind="stat", w=6, h=6)
+    b.panel("Sink disk free", [
+        ("daqz_sink_disk_free_bytes{" + N + "}", "{{node}} free"),
+        ("daqz_sink_disk_total_bytes{" + N + "}", "{{node}} size")],
+        "Bytes available on the filesystem of each sink's segment folder (statvfs every --disk-check-interval); "
+        "the sink turns not ready (/readyz, daqz_sink_storage_writable 0) below --min-free-bytes.", "bytes",
+        w=12, h=6)
+    b.panel("Sink storage writable", [
+        ("daqz_sink_storage_writable{" + N + "}", "{{node}}")],
+        "1 while the sink can store records (free space, probe file, last write), else 0; /readyz names the "
+        "reason.", "short", kind="stat", w=6, h=6,
+        thresholds=[{"color": "red", "value": None}, {"color": "green", "value": 1}],
+        mappings=[{"type": "value", "options": {"0": {"text": "not writable"}, "1": {"text": "writable"}}}])
     b.panel("Sink duplicates in the time range", [
         ("sum by (node) (increase(daqz_sink_duplicates_total{" + N + "}[$__range]))", "{{node}}")],
         "Re-sent records already stored (at-least-once delivery, exactly-once storage).", "short", kind="stat",

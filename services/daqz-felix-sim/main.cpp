@@ -119,6 +119,8 @@ int run(const Config& c) {
   if (out.reliable()) spdlog::info("acknowledgements at {}; re-send after {:.0f} s", out.reply_to(), c.reliable.resend_after_s);
 
   StreamPacer pacer(c.rate);
+  HealthState& health = metrics_server.health();  // ready while sending; /healthz alive throughout
+  health.set_state(ServiceState::kRun);
   const auto start = steady_clock::now();
   uint64_t wedges = 0, jet_messages = 0, bytes = 0, unsent = 0;
   const std::string jet_source_id = c.source_id + "-jets";
@@ -162,6 +164,7 @@ int run(const Config& c) {
       }
     }
   }
+  health.set_state(ServiceState::kDrain);
   // End-of-stream markers carry the count sent, so downstream can tell loss from silence.
   auto end_of_stream = [&](const std::string& source, uint64_t count) {
     Message m = make_end_of_stream(source, count);
@@ -174,6 +177,7 @@ int run(const Config& c) {
   if (out.reliable() && !out.wait_all_acked(c.drain_timeout_s))
     spdlog::error("{} messages still unacknowledged after {:.0f} s", out.unacked(), c.drain_timeout_s);
   metrics.unacked.Set(double(out.unacked()));
+  health.set_state(ServiceState::kStop);
   nlohmann::json summary = {{"run", c.run},
                             {"wedges_sent", wedges},
                             {"jet_batches_sent", jet_messages},

@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
     daqz::install_stop_signal_handlers();
     daqz::MetricsServer metrics(metrics_address, "daqz-ingest", c.device);
     if (!metrics.url().empty()) spdlog::info("metrics at {}", metrics.url());
-    daqz::IngestNode node(c, metrics.registry());
+    daqz::IngestNode node(c, metrics.registry(), metrics.shared_health());
     return node.run();
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   app.add_option("--ack-interval-ms", c.ack_interval_ms, "Acknowledge (after fsync) at most this often")->capture_default_str();
   app.add_option("--hwm", c.hwm, "ZeroMQ receive high-water mark")->capture_default_str();
   app.add_option("--max-message-bytes", c.max_message_bytes, "Largest accepted message")->capture_default_str();
+  app.add_option("--min-free-bytes", c.min_free_bytes, "Not ready (/readyz 503) below this free space in --out")->capture_default_str();
+  app.add_option("--disk-check-interval", c.disk_check_interval_s, "Seconds between free-space checks of --out")->capture_default_str();
   app.add_option("--quarantine", c.quarantine_path, "File keeping the raw bytes of rejected frames")->capture_default_str();
   app.add_option("--dedup-window", c.dedup.window, "Sequences per (source, run) the duplicate check remembers")
       ->capture_default_str()->check(CLI::PositiveNumber);
@@ -49,7 +51,7 @@ int main(int argc, char** argv) {
     daqz::install_stop_signal_handlers();
     daqz::MetricsServer metrics(metrics_address, "daqz-sink");
     if (!metrics.url().empty()) spdlog::info("metrics at {}", metrics.url());
-    daqz::SinkNode sink(c, metrics.registry());
+    daqz::SinkNode sink(c, metrics.registry(), metrics.shared_health());
     return sink.run();
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

@@ -94,7 +94,8 @@ rc=0
 $PY "$Q" check "$PROM" "$DASH" "$RULES" \
   --fire DaqzIngestBelowTarget DaqzFarmBelowTarget \
   --quiet DaqzSinkWriteErrors DaqzCodecUnavailable DaqzLosslessFallback DaqzFramesRejected DaqzTargetDown \
-          DaqzStuckDraining DaqzIngestQueueNearFull DaqzFidelityDecodeErrors DaqzAuthFailures > "$WORK/check.log" 2>&1 || rc=$?
+          DaqzStuckDraining DaqzIngestQueueNearFull DaqzFidelityDecodeErrors DaqzAuthFailures \
+          DaqzSinkStorageNotWritable > "$WORK/check.log" 2>&1 || rc=$?
 cat "$WORK/check.log"
 [ "$rc" -eq 0 ] || fail "dashboard/alert expressions without data (see above)"
 # The checker itself must fail on a panel or an alert operand without data.
