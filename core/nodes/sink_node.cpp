@@ -5,9 +5,11 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
-#include "runtime/lifecycle.h"
+#include "runtime/health_state.h"
+#include "runtime/metrics_server.h"
 #include "storage/deduplicator.h"
 #include "storage/durable_appender.h"
 #include "storage/quarantine.h"
@@ -36,9 +38,9 @@ struct SinkMetrics {
   prometheus::Counter& beyond_window;
   prometheus::Counter& write_retries;
   prometheus::Counter& recovery_skipped_bytes;
+  prometheus::Counter& recovered_records;
   RejectCounters rejected{};
   prometheus::Histogram& fsync_seconds;
-  prometheus::Gauge& state;
   prometheus::Gauge& pending_acks;
   prometheus::Gauge& held_records;
   prometheus::Gauge& storage_failing;
@@ -59,8 +61,8 @@ struct SinkMetrics {
         beyond_window(add_counter(r, "daqz_sink_dedup_beyond_window_total", "Records too old for the dedup window to judge (stored)")),
         write_retries(add_counter(r, "daqz_sink_write_retries_total", "Retries of held records after a storage failure")),
         recovery_skipped_bytes(add_counter(r, "daqz_sink_recovery_corrupt_bytes_total", "Corrupt segment bytes found at start (kept; readers skip them)")),
+        recovered_records(add_counter(r, "daqz_sink_recovered_records_total", "Records found in the segments at start (dedup index rebuilt from them)")),
         fsync_seconds(add_histogram(r, "daqz_sink_fsync_seconds", "Duration of flush + fsync", exponential_buckets(1e-5, 2, 20))),
-        state(add_gauge(r, "daqz_sink_state", "Lifecycle state: 0 init, 1 run, 2 drain, 3 stop")),
         pending_acks(add_gauge(r, "daqz_sink_pending_acks", "Stored records whose acknowledgement is not sent yet")),
         held_records(add_gauge(r, "daqz_sink_held_records", "Records kept in memory while storage fails (not acknowledged)")),
         storage_failing(add_gauge(r, "daqz_sink_storage_failing", "1 while appends or fsyncs fail and the sink stops reading")),
@@ -91,7 +93,7 @@ SegmentWriterConfig writer_config(const SinkConfig& c) {
   w.max_seconds = c.segment_seconds;
   w.fsync = parse_fsync_policy(c.fsync);
   w.fsync_interval_s = c.fsync_interval_s;
-  w.writer_id = c.node_id;
+  w.writer_id = c.node.node_id;
   w.fs = c.fs;
   return w;
 }
@@ -104,26 +106,41 @@ double seconds_since_start() {
 }  // namespace
 
 struct SinkNode::Impl {
-  SinkConfig cfg;
+  const SinkConfig& cfg;
   SinkMetrics metrics;
+  std::shared_ptr<HealthState> health;
   zmq::context_t ctx{1};
-  CurveSecurity curve{ctx, cfg.curve};  // after ctx: its ZAP handler closes before the context
+  CurveSecurity curve{ctx, cfg.node.curve};  // after ctx: its ZAP handler closes before the context
   QuarantineWriter quarantine;
   Deduplicator dedup;
   std::unique_ptr<DurableAppender> appender;
-  AckPublisher acks{ctx, cfg.node_id, ack_socket_options(curve)};
+  std::unique_ptr<StorageHealthMonitor> storage;  // after recover(): the folder exists
+  AckPublisher acks{ctx, cfg.node.node_id, ack_socket_options(curve)};
+  std::optional<zmq::socket_t> pull;
   Clock::time_point last_ack = Clock::now();
-  Totals totals;
   std::atomic<bool> storage_ok{true};
 
-  Impl(const SinkConfig& c, prometheus::Registry& r)
-      : cfg(c), metrics(r), quarantine(c.quarantine_path, QuarantineWriter::kDefaultMaxBytes, c.fs), dedup(c.dedup) {
+  Impl(const SinkConfig& c, DeviceContext& device)
+      : cfg(c),
+        metrics(device.registry),
+        health(device.health),
+        quarantine(c.quarantine_path, QuarantineWriter::kDefaultMaxBytes, c.fs),
+        dedup(c.dedup) {
+    health->set_condition("sockets_bound", false, "not bound yet");
     curve.require_roles(/*server=*/true, /*client=*/false);
-    curve.count_failures(add_counter(r, "daqz_sink_auth_failures_total", CurveSecurity::kAuthFailuresHelp));
+    curve.count_failures(add_counter(device.registry, "daqz_sink_auth_failures_total", CurveSecurity::kAuthFailuresHelp));
     const SegmentWriterConfig w = writer_config(cfg);  // validates the fsync policy before recovery
     recover();
+    StorageHealthConfig sh;
+    sh.dir = cfg.out_dir;
+    sh.min_free_bytes = cfg.min_free_bytes;
+    sh.interval_s = cfg.disk_check_interval_s;
+    storage = std::make_unique<StorageHealthMonitor>(sh, device.registry, health);
     appender = std::make_unique<DurableAppender>(w, cfg.retry);
     hook_appender_metrics();
+    pull.emplace(make_bound_pull(ctx, cfg.node.listen, cfg.node.hwm, cfg.node.max_message_bytes, curve.server()));
+    health->set_condition("sockets_bound", true);
+    spdlog::info("{}: listen {}, writing to '{}'", cfg.node.node_id, cfg.node.listen.front(), cfg.out_dir);
   }
 
   void hook_appender_metrics() {
@@ -134,22 +151,22 @@ struct SinkNode::Impl {
     };
     a.on_fsync = [this](double s) { metrics.fsync_seconds.Observe(s); };
     a.on_durable = [this](const Message& m) {
-      ++totals.stored;
       (m.envelope.record_meta().original_kind() == wire::KIND_JET_BATCH ? metrics.stored_jets : metrics.stored_wedge)
           .Increment();
     };
     a.on_error = [this](const std::string& what, size_t held) {
-      ++totals.write_errors;
       storage_ok = false;
       metrics.write_errors.Increment();
       metrics.storage_failing.Set(1);
       metrics.held_records.Set(double(held));
+      storage->write_failed(what);
       spdlog::error("storage failing, {} records held unacknowledged, retrying with back-off: {}", held, what);
     };
     a.on_recovered = [this](uint64_t failures) {
       storage_ok = true;
       metrics.storage_failing.Set(0);
       metrics.held_records.Set(0);
+      storage->write_succeeded();
       spdlog::info("storage writable again after {} failed attempts", failures);
     };
   }
@@ -167,7 +184,7 @@ struct SinkNode::Impl {
             path, path == segments.back(),
             [&](const Message& m) {
               dedup.insert(RecordKey::of(m.envelope), m.envelope.payload_crc32c(), now);
-              ++totals.recovered_records;
+              metrics.recovered_records.Increment();
             },
             &reporter, cfg.fs);
         if (rep.truncated_bytes) {
@@ -186,12 +203,11 @@ struct SinkNode::Impl {
       }
     }
     metrics.dedup_runs.Set(double(dedup.runs()));
-    if (totals.recovered_records)
-      spdlog::info("dedup index rebuilt from {} stored records ({} runs)", totals.recovered_records, dedup.runs());
+    if (const auto n = uint64_t(metrics.recovered_records.Value()))
+      spdlog::info("dedup index rebuilt from {} stored records ({} runs)", n, dedup.runs());
   }
 
   void reject(RejectReason reason, const std::string& what, const std::vector<uint8_t>& raw) {
-    ++totals.rejected;
     metrics.rejected[size_t(reason)]->Increment();
     if (quarantine.write(reason, what, raw)) metrics.quarantined.Increment();
     spdlog::warn("rejected frame ({}): {}", reject_reason_label(reason), what);
@@ -201,7 +217,7 @@ struct SinkNode::Impl {
     Message m;
     try {
       ValidationLimits limits;
-      limits.max_payload_bytes = size_t(cfg.max_message_bytes);
+      limits.max_payload_bytes = size_t(cfg.node.max_message_bytes);
       m = message_from_frames(frames, limits);
       if (m.envelope.kind() == wire::KIND_END_OF_STREAM) return;
       (void)record_from_message(m);  // validates the record metadata
@@ -209,17 +225,14 @@ struct SinkNode::Impl {
       reject(e.reason(), e.what(), raw_frames_bytes(frames));
       return;
     }
-    ++totals.received;
     metrics.received.Increment();
     const RecordKey key = RecordKey::of(m.envelope);
     switch (dedup.insert(key, m.envelope.payload_crc32c(), seconds_since_start())) {
       case DedupVerdict::kDuplicate:
-        ++totals.duplicates;
         metrics.duplicates.Increment();
         queue_ack(m.envelope);  // acknowledge again (after the next sync): the first ack was lost or late
         return;
       case DedupVerdict::kConflict:
-        ++totals.conflicts;
         metrics.key_conflicts.Increment();
         spdlog::warn("record {} was stored before with another payload (CRC now {:08x}); storing this one too",
                      key.str(), m.envelope.payload_crc32c());
@@ -253,19 +266,17 @@ struct SinkNode::Impl {
     metrics.write_retries.Increment(double(appender->retries() - retries_before));
     metrics.held_records.Set(double(appender->held()));
     if (!durable) return;
-    const size_t sent = acks.flush();
-    totals.acks_sent += sent;
-    metrics.acks.Increment(double(sent));
+    metrics.acks.Increment(double(acks.flush()));
     metrics.pending_acks.Set(0);
     last_ack = Clock::now();
   }
 
   // One step of the loop: take a message unless the disk fails (then wait for the next retry
   // without reading: the socket's high-water mark pushes back on the senders).
-  bool step(zmq::socket_t& pull, milliseconds wait) {
+  bool step(milliseconds wait) {
     bool got = false;
     if (!appender->failing()) {
-      if (auto frames = recv_frames(pull, wait)) handle(*frames), got = true;
+      if (auto frames = recv_frames(*pull, wait)) handle(*frames), got = true;
     } else {
       const auto until = std::min(appender->next_attempt(), Clock::now() + wait);
       std::this_thread::sleep_until(until);
@@ -273,43 +284,57 @@ struct SinkNode::Impl {
     flush_acks(false);
     return got;
   }
+
+  // Empties the socket; a failing disk is retried for at most drain_retry_s.
+  int drain() {
+    const auto give_up = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                            std::chrono::duration<double>(cfg.drain_retry_s));
+    while (true) {
+      if (appender->failing()) {
+        if (Clock::now() >= give_up) break;
+        step(milliseconds(20));  // waits for the next retry without reading
+      } else if (!step(milliseconds(int(cfg.drain_quiet_ms)))) {
+        break;  // quiet: the socket is empty
+      }
+    }
+    flush_acks(true);
+    appender->close();
+    const Counts c = counts();
+    spdlog::info("stopped: received {}, stored {}, duplicates {}, key conflicts {}, rejected {}, write errors {}, "
+                 "acks sent {}",
+                 c.received, c.stored, c.duplicates, c.conflicts, c.rejected, c.write_errors, c.acks_sent);
+    const bool all_stored = appender->held() == 0 && appender->unsynced() == 0;
+    if (!all_stored)
+      spdlog::error("{} records left unstored (never acknowledged: the ingest node keeps and re-sends them)",
+                    appender->held() + appender->unsynced());
+    return all_stored ? 0 : kRecordsLeftExitCode;
+  }
+
+  Counts counts() const {
+    auto n = [](const prometheus::Counter& c) { return uint64_t(c.Value()); };
+    Counts c;
+    c.received = n(metrics.received);
+    c.stored = n(metrics.stored_wedge) + n(metrics.stored_jets);
+    c.duplicates = n(metrics.duplicates);
+    c.conflicts = n(metrics.key_conflicts);
+    for (const prometheus::Counter* r : metrics.rejected) c.rejected += n(*r);
+    c.write_errors = n(metrics.write_errors);
+    c.acks_sent = n(metrics.acks);
+    c.recovered_records = n(metrics.recovered_records);
+    return c;
+  }
 };
 
-SinkNode::SinkNode(const SinkConfig& config, prometheus::Registry& registry)
-    : impl_(std::make_unique<Impl>(config, registry)) {}
-
+SinkNode::SinkNode(SinkConfig config) : config_(std::move(config)) {}
 SinkNode::~SinkNode() = default;
 
-int SinkNode::run() {
-  Impl& s = *impl_;
-  zmq::socket_t pull = make_bound_pull(s.ctx, s.cfg.listen, s.cfg.hwm, s.cfg.max_message_bytes, s.curve.server());
-  s.metrics.state.Set(1);
-  spdlog::info("{} running: listen {}, writing to '{}'", s.cfg.node_id, s.cfg.listen.front(), s.cfg.out_dir);
-  while (!stop_requested()) s.step(pull, milliseconds(20));
-  s.metrics.state.Set(2);
-  spdlog::info("stop requested: draining");
-  // Empty the socket; a failing disk is retried for at most drain_retry_s.
-  const auto give_up = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                          std::chrono::duration<double>(s.cfg.drain_retry_s));
-  while (true) {
-    if (s.appender->failing()) {
-      if (Clock::now() >= give_up) break;
-      s.step(pull, milliseconds(20));  // waits for the next retry without reading
-    } else if (!s.step(pull, milliseconds(int(s.cfg.drain_quiet_ms)))) {
-      break;  // quiet: the socket is empty
-    }
-  }
-  s.flush_acks(true);
-  s.appender->close();
-  s.metrics.state.Set(3);
-  spdlog::info("stopped: received {}, stored {}, duplicates {}, key conflicts {}, rejected {}, write errors {}, acks sent {}",
-               s.totals.received, s.totals.stored, s.totals.duplicates, s.totals.conflicts, s.totals.rejected,
-               s.totals.write_errors, s.totals.acks_sent);
-  return s.appender->held() == 0 && s.appender->unsynced() == 0 ? 0 : 3;  // 3: records left unstored
+void SinkNode::init(DeviceContext& ctx) { impl_ = std::make_unique<Impl>(config_, ctx); }
+bool SinkNode::run_once() {
+  impl_->step(milliseconds(20));
+  return true;
 }
-
-SinkNode::Totals SinkNode::totals() const { return impl_->totals; }
-
-bool SinkNode::storage_writable() const { return impl_->storage_ok.load(); }
+int SinkNode::drain() { return impl_->drain(); }
+SinkNode::Counts SinkNode::counts() const { return impl_ ? impl_->counts() : Counts{}; }
+bool SinkNode::storage_writable() const { return !impl_ || impl_->storage_ok.load(); }
 
 }  // namespace daqz

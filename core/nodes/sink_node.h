@@ -11,41 +11,43 @@
 // counted (daqz_sink_key_conflicts_total). When the disk fails (full, I/O error) the sink keeps the
 // records unacknowledged, stops reading its socket and retries with back-off (storage/durable_appender.h).
 //
-//   SinkConfig cfg;  cfg.listen = {"tcp://*:5556"};  cfg.out_dir = "data";
-//   SinkNode sink(cfg, registry, metrics.shared_health());   // recovers existing segments in out_dir
-//   sink.run();                      // until stop_requested(), then drains
+//   SinkConfig cfg;  cfg.node.listen = {"tcp://*:5556"};  cfg.out_dir = "data";
+//   SinkNode sink(cfg);
+//   DeviceRunner runner(sink, "daqz-sink", registry, health);   // or run_service() in main
+//   runner.run();   // init: recover segments, bind; run_once: one message, acks; drain: socket, fsync, acks
 //
-// Readiness (/readyz): state run, conditions "sockets_bound" and "storage_writable" (free space
+// Readiness (/readyz): state running, conditions "sockets_bound" and "storage_writable" (free space
 // above min_free_bytes, a probe file can be created, the last append/fsync succeeded:
 // nodes/storage_health.h).
 //
-// Driven by one thread.
+// Hooks run on the runner's thread; counts() and storage_writable() are thread-safe.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "runtime/metrics_server.h"
+#include "nodes/storage_health.h"
+#include "runtime/device.h"
+#include "runtime/node_options.h"
 #include "storage/backoff.h"
 #include "storage/deduplicator.h"
 #include "storage/segment.h"
-#include "nodes/storage_health.h"
-#include "transport/curve_options.h"
+
+namespace CLI {
+class App;
+}
 
 namespace daqz {
 
 struct SinkConfig {
-  std::string node_id = "sink-0";
-  std::vector<std::string> listen{"tcp://*:5556"};
+  NodeOptions node{"sink-0", {"tcp://*:5556"}};  // node id, listen, hwm, max message bytes, metrics, CURVE
   std::string out_dir = "daqz-data";
   uint64_t segment_bytes = SegmentWriterConfig::kDefaultMaxBytes;
   double segment_seconds = SegmentWriterConfig::kDefaultMaxSeconds;
   std::string fsync = "interval";
   double fsync_interval_s = 0.2;
   double ack_interval_ms = 50;   // acks (and the fsync before them) at most this often
-  int hwm = 64;
-  int64_t max_message_bytes = 64 << 20;
   std::string quarantine_path = "daqz-sink.quarantine";
   double drain_quiet_ms = 300;
   double drain_retry_s = 10;     // a draining sink retries a failing disk this long before giving up
@@ -54,27 +56,35 @@ struct SinkConfig {
   FileSystem* fs = nullptr;      // segments and quarantine; nullptr: posix_file_system() (tests inject faults)
   uint64_t min_free_bytes = StorageHealthConfig::kDefaultMinFreeBytes;  // below: not ready (storage_writable)
   double disk_check_interval_s = StorageHealthConfig::kDefaultIntervalS;
-  CurveOptions curve;  // ZeroMQ CURVE on every socket (docs/security.md)
 };
 
-class SinkNode {
+class SinkNode final : public Device {
  public:
-  // `health` receives the state and readiness conditions (none given: kept to itself).
-  SinkNode(const SinkConfig& config, prometheus::Registry& registry, std::shared_ptr<HealthState> health = nullptr);
-  ~SinkNode();
-  int run();
+  explicit SinkNode(SinkConfig config);
+  ~SinkNode() override;
 
-  struct Totals {
-    uint64_t received = 0, stored = 0, duplicates = 0, rejected = 0, acks_sent = 0, recovered_records = 0;
-    uint64_t conflicts = 0, write_errors = 0;
+  void init(DeviceContext& ctx) override;
+  bool run_once() override;
+  int drain() override;  // 0, or kRecordsLeftExitCode when records stayed unstored
+
+  static constexpr int kRecordsLeftExitCode = 3;
+
+  // What the node has done so far, read from its metrics. Thread-safe once init() has returned.
+  struct Counts {
+    uint64_t received = 0, stored = 0, duplicates = 0, conflicts = 0, rejected = 0, write_errors = 0, acks_sent = 0;
+    uint64_t recovered_records = 0;
   };
-  Totals totals() const;
+  Counts counts() const;
   // False while appends or fsyncs fail (records held, socket not read). Thread-safe: for readiness probes.
   bool storage_writable() const;
 
  private:
+  const SinkConfig config_;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The sink's own flags (the shared ones come from runtime/node_options.h).
+void add_sink_options(CLI::App& app, SinkConfig& config);
 
 }  // namespace daqz

@@ -6,12 +6,12 @@ namespace daqz {
 
 HealthState::HealthState(std::string service) : service_(std::move(service)) {}
 
-void HealthState::set_state(ServiceState state) {
+void HealthState::set_state(DeviceState state) {
   std::lock_guard<std::mutex> lock(mu_);
   state_ = state;
 }
 
-ServiceState HealthState::state() const {
+DeviceState HealthState::state() const {
   std::lock_guard<std::mutex> lock(mu_);
   return state_;
 }
@@ -28,11 +28,11 @@ void HealthState::set_details(std::function<std::string()> json_object) {
 
 namespace {
 
-nlohmann::json base_document(const std::string& service, ServiceState state,
+nlohmann::json base_document(const std::string& service, DeviceState state,
                              std::chrono::steady_clock::time_point started, const std::string& details) {
   nlohmann::json doc = {
       {"service", service},
-      {"state", service_state_name(state)},
+      {"state", device_state_name(state)},
       {"uptime_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}};
   if (!details.empty()) {
     // Details come from the service as a JSON string; a malformed one is shown as text rather than
@@ -58,7 +58,7 @@ HealthState::Report HealthState::liveness() const {
   const std::string details = this->details();
   std::lock_guard<std::mutex> lock(mu_);
   nlohmann::json doc = base_document(service_, state_, started_, details);
-  const bool alive = state_ != ServiceState::kError;
+  const bool alive = state_ != DeviceState::kError;
   doc["alive"] = alive;
   return Report{alive, doc.dump()};
 }
@@ -69,8 +69,8 @@ HealthState::Report HealthState::readiness() const {
   nlohmann::json doc = base_document(service_, state_, started_, details);
   std::string reason;
   auto add_reason = [&reason](const std::string& r) { reason += (reason.empty() ? "" : "; ") + r; };
-  if (state_ != ServiceState::kRun)
-    add_reason(std::string("state is ") + service_state_name(state_) + ", not run");
+  if (state_ != DeviceState::kRunning)
+    add_reason(std::string("state is ") + device_state_name(state_) + ", not running");
   nlohmann::json conditions = nlohmann::json::object();
   for (const auto& [name, c] : conditions_) {
     conditions[name] = {{"ok", c.ok}};

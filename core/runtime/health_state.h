@@ -2,13 +2,13 @@
 //
 // Liveness answers "is the process alive and not broken?": true in every state but error, so a
 // probe restarts a node only when restarting can help. Readiness answers "send me data now?":
-// the state must be run and every named condition must hold; otherwise the document lists why.
+// the state must be running and every named condition must hold; otherwise the document lists why.
 //
 //   auto health = std::make_shared<HealthState>("daqz-sink");      // state init, not ready
 //   health->set_condition("sockets_bound", false, "not bound yet");
 //   ... bind ...
 //   health->set_condition("sockets_bound", true);
-//   health->set_state(ServiceState::kRun);                          // ready once every condition holds
+//   health->set_state(DeviceState::kRunning);                      // ready once every condition holds
 //   health->set_condition("storage_writable", false, "free space 10 MiB < 256 MiB");   // 503 on /readyz
 //
 // Thread-safe: writers are the node's threads, readers the HTTP server's. Every call takes one
@@ -21,7 +21,7 @@
 #include <mutex>
 #include <string>
 
-#include "runtime/lifecycle.h"
+#include "runtime/device.h"
 
 namespace daqz {
 
@@ -29,8 +29,8 @@ class HealthState {
  public:
   explicit HealthState(std::string service);
 
-  void set_state(ServiceState state);
-  ServiceState state() const;
+  void set_state(DeviceState state);
+  DeviceState state() const;
 
   // Adds or updates a readiness condition. `reason` says why it fails (or, when it holds, any
   // detail worth showing, e.g. "wedge codec unavailable, storing losslessly").
@@ -57,7 +57,7 @@ class HealthState {
   const std::string service_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   mutable std::mutex mu_;
-  ServiceState state_ = ServiceState::kInit;
+  DeviceState state_ = DeviceState::kIdle;
   std::map<std::string, Condition> conditions_;  // ordered: stable documents
   std::function<std::string()> details_;
 };

@@ -5,7 +5,7 @@
 //   auto& sent = prometheus::BuildCounter().Name("daqz_x_total").Help("...").Register(metrics.registry())
 //                    .Add({});                       // keep the handle; hot paths only Increment()
 //   metrics.url();                                    // "http://127.0.0.1:9464/metrics"
-//   metrics.health().set_state(ServiceState::kRun);   // drives /healthz and /readyz (health_state.h)
+//   metrics.health().set_state(DeviceState::kRunning); // drives /healthz and /readyz (health_state.h)
 //
 // Under systemd (Type=notify), the same health state is reported with sd_notify (systemd_notifier.h).
 // Port 0 picks a free port (url() reports it). Every process also exports daqz_build_info.

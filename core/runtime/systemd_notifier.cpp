@@ -65,7 +65,9 @@ void SystemdNotifier::loop() {
 }
 
 void SystemdNotifier::check(bool& ready_sent, bool& stopping_sent, std::string& last_status, double& since_watchdog_s) {
-  const ServiceState state = health_->state();
+  const DeviceState state = health_->state();
+  const bool starting = state == DeviceState::kIdle || state == DeviceState::kInitializing;
+  const bool stopping = state == DeviceState::kDraining || state == DeviceState::kStopped;
   const HealthState::Report readiness = health_->readiness();
   std::string status = "ready";
   if (!readiness.ok) {
@@ -74,11 +76,11 @@ void SystemdNotifier::check(bool& ready_sent, bool& stopping_sent, std::string& 
   }
   std::string message;
   if (status != last_status) message += "STATUS=" + status + "\n";
-  if (!ready_sent && state != ServiceState::kInit) message += "READY=1\n";
+  if (!ready_sent && !starting) message += "READY=1\n";
   // Start-up (segment recovery, model loading) can outlast TimeoutStartSec on big folders: while it
   // is alive and initialising, keep extending the time-out; a start-up that hangs still runs out.
-  if (state == ServiceState::kInit) message += "EXTEND_TIMEOUT_USEC=" + std::to_string(kExtendStartUsec) + "\n";
-  if (!stopping_sent && (state == ServiceState::kDrain || state == ServiceState::kStop)) message += "STOPPING=1\n";
+  if (starting) message += "EXTEND_TIMEOUT_USEC=" + std::to_string(kExtendStartUsec) + "\n";
+  if (!stopping_sent && stopping) message += "STOPPING=1\n";
   since_watchdog_s += poll_s_;
   if (watchdog_s_ > 0 && since_watchdog_s >= watchdog_s_ / 2 && health_->liveness().ok) {
     message += "WATCHDOG=1\n";
@@ -90,8 +92,8 @@ void SystemdNotifier::check(bool& ready_sent, bool& stopping_sent, std::string& 
     return;  // try again at the next poll
   }
   last_status = status;
-  ready_sent = ready_sent || state != ServiceState::kInit;
-  stopping_sent = stopping_sent || state == ServiceState::kDrain || state == ServiceState::kStop;
+  ready_sent = ready_sent || !starting;
+  stopping_sent = stopping_sent || stopping;
 }
 
 }  // namespace daqz

@@ -5,7 +5,7 @@
 //
 //   ReliableSender out(ctx, push, {"tcp://*:5560", "", 4096, 5.0}, socket_options);
 //   out.on_ack = [](const RecordKey& key) { ... };                      // first acks only
-//   out.send(std::move(msg), [] { return stop_requested(); });          // blocks under back-pressure
+//   out.send(std::move(msg), ctx.stop_requested);                         // blocks under back-pressure
 //   ... out.service();                                                   // acks + re-sends, call often
 //   out.wait_all_acked(10.0);                                            // drain
 //

@@ -297,12 +297,15 @@ def build():
             "Whether Prometheus reaches each service's /metrics.", "short", kind="stat", w=8, h=6,
             thresholds=[{"color": "red", "value": None}, {"color": "green", "value": 1}],
             mappings=[{"type": "value", "options": {"0": {"text": "down"}, "1": {"text": "up"}}}])
-    b.panel("Lifecycle state", [
-        ('{__name__=~"daqz_(ingest|sink)_state", ' + N + "}", "{{job}} {{node}}")],
-        "init, run, drain, stop (daqz_ingest_state, daqz_sink_state).", "short", kind="stat", w=8, h=6,
-        mappings=[{"type": "value", "options": {"0": {"text": "init"}, "1": {"text": "run", "color": "green"},
-                                                 "2": {"text": "drain", "color": "orange"},
-                                                 "3": {"text": "stop", "color": "red"}}}])
+    b.panel("Device state", [
+        ('{__name__=~"daqz_(ingest|sink|felix_sim)_state", ' + N + "}", "{{job}} {{node}}")],
+        "Device state: 0 idle, 1 initializing, 2 ready, 3 running, 4 draining, 5 stopped, 6 error (daqz_ingest_state, daqz_sink_state).", "short", kind="stat", w=8, h=6,
+        mappings=[{"type": "value", "options": {"0": {"text": "idle"}, "1": {"text": "initializing", "color": "blue"},
+                                                 "2": {"text": "ready", "color": "blue"},
+                                                 "3": {"text": "running", "color": "green"},
+                                                 "4": {"text": "draining", "color": "orange"},
+                                                 "5": {"text": "stopped", "color": "red"},
+                                                 "6": {"text": "error", "color": "dark-red"}}}])
     b.panel("Builds", [("daqz_build_info{" + N + "}", "", "table")],
             "daqz_build_info labels of every process (version, git, LibTorch, device).", "short", kind="table",
             w=8, h=6, transformations=[{"id": "organize", "options": {

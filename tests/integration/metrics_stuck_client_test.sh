@@ -60,7 +60,7 @@ SINK_PID=$LAST_PID
 code=000
 for _ in $(seq 100); do  # until the sink runs (sockets bound): then only storage can hold it back
   code=$(curl -s --max-time 1 -o "$WORK/readyz-full.json" -w '%{http_code}' "$URL/readyz" || true)
-  grep -qs '"state":"run"' "$WORK/readyz-full.json" && break
+  grep -qs '"state":"running"' "$WORK/readyz-full.json" && break
   sleep 0.1
 done
 [ "$code" = 503 ] || fail "/readyz answered $code with no room to write: $(cat "$WORK/readyz-full.json")"

@@ -22,7 +22,7 @@ class StorageHealthTest : public ::testing::Test {
     dir = fs::temp_directory_path() / ("daqz-storage-health-" + std::to_string(::getpid()) + "-" +
                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir);
-    health->set_state(ServiceState::kRun);
+    health->set_state(DeviceState::kRunning);
   }
   void TearDown() override { fs::remove_all(dir); }
 

@@ -16,17 +16,17 @@ TEST(HealthState, StartsAliveButNotReady) {
   EXPECT_TRUE(h.liveness().ok);
   const auto doc = parse(h.liveness());
   EXPECT_EQ(doc["service"], "daqz-sink");
-  EXPECT_EQ(doc["state"], "init");
+  EXPECT_EQ(doc["state"], "idle");
   EXPECT_TRUE(doc["alive"].get<bool>());
   EXPECT_FALSE(h.readiness().ok);
-  EXPECT_EQ(parse(h.readiness())["reason"], "state is init, not run");
+  EXPECT_EQ(parse(h.readiness())["reason"], "state is idle, not running");
 }
 
 TEST(HealthState, ReadyOnlyInRunWithEveryConditionHolding) {
   HealthState h("daqz-ingest");
   h.set_condition("sockets_bound", false, "not bound yet");
   h.set_condition("codecs_loaded", false, "loading");
-  h.set_state(ServiceState::kRun);
+  h.set_state(DeviceState::kRunning);
   auto doc = parse(h.readiness());
   EXPECT_FALSE(h.readiness().ok);
   EXPECT_EQ(doc["reason"], "codecs_loaded: loading; sockets_bound: not bound yet") << "all failing conditions, by name";
@@ -40,22 +40,22 @@ TEST(HealthState, ReadyOnlyInRunWithEveryConditionHolding) {
   EXPECT_EQ(doc["conditions"]["codecs_loaded"]["reason"], "jet codec 'jet-ae' unavailable, storing jets losslessly")
       << "a holding condition keeps its note";
 
-  for (ServiceState s : {ServiceState::kInit, ServiceState::kDrain, ServiceState::kStop, ServiceState::kError}) {
+  for (DeviceState s : {DeviceState::kInitializing, DeviceState::kDraining, DeviceState::kStopped, DeviceState::kError}) {
     h.set_state(s);
-    EXPECT_FALSE(h.readiness().ok) << service_state_name(s);
+    EXPECT_FALSE(h.readiness().ok) << device_state_name(s);
   }
 }
 
 TEST(HealthState, OnlyTheErrorStateFailsLiveness) {
   HealthState h("x");
-  for (ServiceState s : {ServiceState::kInit, ServiceState::kRun, ServiceState::kDrain, ServiceState::kStop}) {
+  for (DeviceState s : {DeviceState::kInitializing, DeviceState::kRunning, DeviceState::kDraining, DeviceState::kStopped}) {
     h.set_state(s);
-    EXPECT_TRUE(h.liveness().ok) << service_state_name(s);
+    EXPECT_TRUE(h.liveness().ok) << device_state_name(s);
   }
   h.set_condition("storage_writable", false, "disk full");
-  h.set_state(ServiceState::kRun);
+  h.set_state(DeviceState::kRunning);
   EXPECT_TRUE(h.liveness().ok) << "failing readiness conditions do not make a node dead";
-  h.set_state(ServiceState::kError);
+  h.set_state(DeviceState::kError);
   EXPECT_FALSE(h.liveness().ok);
   EXPECT_FALSE(parse(h.liveness())["alive"].get<bool>());
 }
@@ -72,7 +72,7 @@ TEST(HealthState, DetailsAreEmbeddedOrQuotedWhenNotJson) {
 
 TEST(HealthState, ConcurrentWritersAndReaders) {
   HealthState h("x");
-  h.set_state(ServiceState::kRun);
+  h.set_state(DeviceState::kRunning);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&h, t] {

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "metrics/raw_http_client.h"
+#include "runtime/raw_http_client.h"
 
 namespace daqz {
 namespace {

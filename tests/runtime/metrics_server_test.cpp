@@ -8,7 +8,7 @@
 #include <chrono>
 #include <thread>
 
-#include "metrics/raw_http_client.h"
+#include "runtime/raw_http_client.h"
 #include "testing/process.h"
 
 namespace daqz {
@@ -49,15 +49,15 @@ TEST(MetricsServer, ReadinessFollowsStateAndConditions) {
   EXPECT_EQ(live.header("Content-Type"), "application/json");
   auto doc = nlohmann::json::parse(live.body);
   EXPECT_EQ(doc["service"], "daqz-test");
-  EXPECT_EQ(doc["state"], "init");
+  EXPECT_EQ(doc["state"], "idle");
   EXPECT_GE(doc["uptime_seconds"].get<double>(), 0.0);
 
   RawResponse r = readyz();
   EXPECT_EQ(r.status, 503) << "not ready before run";
-  EXPECT_NE(nlohmann::json::parse(r.body)["reason"].get<std::string>().find("init"), std::string::npos) << r.body;
+  EXPECT_NE(nlohmann::json::parse(r.body)["reason"].get<std::string>().find("idle"), std::string::npos) << r.body;
 
   m.health().set_condition("storage_writable", true);
-  m.health().set_state(ServiceState::kRun);
+  m.health().set_state(DeviceState::kRunning);
   r = readyz();
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(nlohmann::json::parse(r.body)["ready"].get<bool>());
@@ -74,12 +74,12 @@ TEST(MetricsServer, ReadinessFollowsStateAndConditions) {
   m.health().set_condition("storage_writable", true);
   EXPECT_EQ(readyz().status, 200) << "flips back";
 
-  m.health().set_state(ServiceState::kDrain);
+  m.health().set_state(DeviceState::kDraining);
   r = readyz();
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(r.body.find("drain"), std::string::npos) << r.body;
 
-  m.health().set_state(ServiceState::kError);
+  m.health().set_state(DeviceState::kError);
   EXPECT_EQ(http_request(port, "GET", "/healthz").status, 503) << "a service in error should be restarted";
   EXPECT_EQ(http_request(port, "HEAD", "/healthz").status, 503);
 }
@@ -129,7 +129,7 @@ TEST(MetricsServer, NotServingStillHasRegistryAndHealth) {
   MetricsServer m("", "daqz-test");
   EXPECT_TRUE(m.url().empty());
   EXPECT_TRUE(m.base_url().empty());
-  m.health().set_state(ServiceState::kRun);
+  m.health().set_state(DeviceState::kRunning);
   EXPECT_TRUE(m.health().readiness().ok);
   EXPECT_EQ(m.http_stats().accepted, 0u);
 }

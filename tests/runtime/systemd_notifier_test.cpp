@@ -85,10 +85,10 @@ TEST(SystemdNotifier, ReportsStartupReadinessWatchdogAndStop) {
   ASSERT_TRUE(notifier.active());
 
   std::string got = systemd.wait_for("EXTEND_TIMEOUT_USEC=");
-  EXPECT_NE(got.find("STATUS=not ready: state is init, not run"), std::string::npos) << got;
+  EXPECT_NE(got.find("STATUS=not ready: state is idle, not running"), std::string::npos) << got;
   EXPECT_EQ(got.find("READY=1"), std::string::npos) << "no READY during start-up";
 
-  health->set_state(ServiceState::kRun);
+  health->set_state(DeviceState::kRunning);
   got = systemd.wait_for("READY=1");
   EXPECT_NE(got.find("READY=1"), std::string::npos) << got;
   EXPECT_NE(got.find("STATUS=ready"), std::string::npos) << got;
@@ -101,12 +101,12 @@ TEST(SystemdNotifier, ReportsStartupReadinessWatchdogAndStop) {
   EXPECT_EQ(count(got, "READY=1"), 0u) << "READY is sent once";
   EXPECT_EQ(count(got, "STATUS="), 0u) << "STATUS only on change";
 
-  health->set_state(ServiceState::kError);
+  health->set_state(DeviceState::kError);
   systemd.receive_for(0.1);
   got = systemd.receive_for(0.5);
   EXPECT_EQ(count(got, "WATCHDOG=1"), 0u) << "no pings in the error state, so systemd restarts it: " << got;
 
-  health->set_state(ServiceState::kDrain);
+  health->set_state(DeviceState::kDraining);
   got = systemd.wait_for("STOPPING=1");
   EXPECT_NE(got.find("STOPPING=1"), std::string::npos) << got;
 }
