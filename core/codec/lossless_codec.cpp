@@ -2,7 +2,8 @@
 
 #include <zstd.h>
 
-#include <memory>
+#include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -11,15 +12,17 @@
 
 namespace daqz {
 namespace {
-SparseWedge parse_compact(const std::vector<uint8_t>& raw, WedgeShape shape);
-}  // namespace
 
-std::vector<uint8_t> lossless_compress(const SparseWedge& w, int zstd_level) {
-  std::vector<uint8_t> raw;
-  raw.reserve(w.runs.size() * 3 + w.values.size() * 2 + 16);
+constexpr uint16_t kValueOffset = kZeroSuppressionThreshold + 1;  // 65: stored values are adc - 65
+constexpr uint16_t kMaxStored = kAdcMax - kValueOffset;           // 958
+
+// ---- wedge -> compact stream --------------------------------------------------------------------
+
+void put_runs(const SparseWedge& w, std::vector<uint8_t>& raw) {
   put_varint(raw, w.runs.size());
   put_varint(raw, w.values.size());
   uint32_t prev_pad = 0, prev_end = 0;
+  size_t covered = 0;
   for (const PadRun& r : w.runs) {
     if (r.length == 0 || r.pad < prev_pad || (r.pad == prev_pad && r.t_start < prev_end))
       throw CodecError("lossless: runs are not sorted, non-overlapping and non-empty");
@@ -29,100 +32,235 @@ std::vector<uint8_t> lossless_compress(const SparseWedge& w, int zstd_level) {
     put_varint(raw, r.length - 1u);
     prev_pad = r.pad;
     prev_end = r.t_start + r.length;
+    covered += r.length;
   }
-  const size_t n = w.values.size();
-  const size_t lo_at = raw.size();
-  raw.resize(lo_at + n + (n + 3) / 4, 0);
-  uint8_t* lo = raw.data() + lo_at;
-  uint8_t* hi = lo + n;
-  for (size_t i = 0; i < n; ++i) {
-    const uint16_t v = w.values[i];
-    if (v <= kZeroSuppressionThreshold || v > kAdcMax)
-      throw CodecError("lossless: value " + std::to_string(v) + " outside the 10-bit ZS range 65..1023");
-    const uint16_t d = uint16_t(v - (kZeroSuppressionThreshold + 1));
-    lo[i] = uint8_t(d & 0xFF);
-    hi[i / 4] |= uint8_t((d >> 8) << (2 * (i % 4)));
-  }
-  std::vector<uint8_t> out(ZSTD_compressBound(raw.size()));
-  // A content checksum (4 bytes) makes a corrupted record fail to decode instead of decoding
-  // into a different, valid-looking wedge.
-  std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
-  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, zstd_level);
-  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1);
-  const size_t written = ZSTD_compress2(cctx.get(), out.data(), out.size(), raw.data(), raw.size());
-  if (ZSTD_isError(written)) throw CodecError(std::string("lossless: zstd: ") + ZSTD_getErrorName(written));
-  out.resize(written);
-  return out;
+  if (covered != w.values.size())
+    throw CodecError("lossless: runs cover " + std::to_string(covered) + " values, the wedge holds " +
+                     std::to_string(w.values.size()));
 }
 
-SparseWedge lossless_decompress(const uint8_t* data, size_t size, WedgeShape shape) {
-  const unsigned long long raw_size = ZSTD_getFrameContentSize(data, size);
-  if (raw_size == ZSTD_CONTENTSIZE_ERROR || raw_size == ZSTD_CONTENTSIZE_UNKNOWN)
-    throw CodecError("lossless: payload is not a zstd frame");
-  // Bound: runs and values can't exceed voxels; guards against a forged content size.
-  if (raw_size > shape.voxels() * 8 + 64) throw CodecError("lossless: payload claims an impossible size");
-  std::vector<uint8_t> raw(raw_size);
-  const size_t got = ZSTD_decompress(raw.data(), raw.size(), data, size);
-  if (ZSTD_isError(got) || got != raw_size) throw CodecError("lossless: zstd frame is corrupt");
+// Low bytes, then the high 2 bits packed 4 per byte; branch-free so the compiler vectorises it.
+void put_value_planes(const std::vector<uint16_t>& values, std::vector<uint8_t>& raw) {
+  const size_t n = values.size();
+  const size_t lo_at = raw.size();
+  raw.resize(lo_at + n + (n + 3) / 4);
+  uint8_t* lo = raw.data() + lo_at;
+  uint8_t* hi = lo + n;
+  const uint16_t* v = values.data();
+  unsigned out_of_range = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const uint16_t d = uint16_t(v[i] - kValueOffset);  // wraps for v <= 64
+    out_of_range |= unsigned(d > kMaxStored);
+    lo[i] = uint8_t(d);
+  }
+  if (out_of_range) {
+    const auto bad = std::find_if(values.begin(), values.end(),
+                                  [](uint16_t x) { return x <= kZeroSuppressionThreshold || x > kAdcMax; });
+    throw CodecError("lossless: value " + std::to_string(*bad) + " outside the 10-bit ZS range 65..1023");
+  }
+  const size_t whole = n / 4;
+  for (size_t j = 0; j < whole; ++j) {
+    const uint16_t* q = v + 4 * j;
+    hi[j] = uint8_t(((q[0] - kValueOffset) >> 8) | (((q[1] - kValueOffset) >> 8) << 2) |
+                    (((q[2] - kValueOffset) >> 8) << 4) | (((q[3] - kValueOffset) >> 8) << 6));
+  }
+  if (n % 4) {
+    uint8_t last = 0;
+    for (size_t i = 4 * whole; i < n; ++i) last |= uint8_t(((v[i] - kValueOffset) >> 8) << (2 * (i % 4)));
+    hi[whole] = last;
+  }
+}
 
+// ---- compact stream -> runs ---------------------------------------------------------------------
+
+struct CompactWedge {
+  const PadRun* runs = nullptr;
+  size_t run_count = 0;
+  const uint8_t* lo = nullptr;  // value planes
+  const uint8_t* hi = nullptr;
+  size_t value_count = 0;
+
+  uint16_t value(size_t i) const { return uint16_t((lo[i] | (((hi[i / 4] >> (2 * (i % 4))) & 3) << 8)) + kValueOffset); }
+};
+
+// The planes can express 65..1088: a stored value above 1023 is a forged or corrupt record.
+[[noreturn]] __attribute__((cold, noinline)) void reject_decoded_values(const CompactWedge& c) {
+  for (size_t i = 0; i < c.value_count; ++i)
+    if (c.value(i) > kAdcMax) throw CodecError("lossless: decoded ADC " + std::to_string(c.value(i)) + " exceeds 1023");
+  throw std::logic_error("lossless: reject_decoded_values found no value above 1023");
+}
+
+// Parses and checks the run list into `runs` (reused) and locates the value planes.
+CompactWedge parse_compact(const uint8_t* raw, size_t size, WedgeShape shape, std::vector<PadRun>& runs) {
   try {
-    return parse_compact(raw, shape);
-  } catch (const std::out_of_range& e) {
+    VarintReader in(raw, size);
+    const uint64_t run_count = in.next(), value_count = in.next();
+    if (run_count > shape.voxels() || value_count > shape.voxels())
+      throw CodecError("lossless: run or value count exceeds the wedge shape " + shape.str());
+    runs.resize(run_count);
+    uint32_t pad = 0, end = 0;
+    uint64_t covered = 0;
+    for (PadRun& r : runs) {
+      const uint64_t dpad = in.next(), dt = in.next(), len = in.next() + 1;
+      const bool same_pad = dpad == 0;
+      if (dpad >= shape.pads()) throw CodecError("lossless: run lies outside the wedge shape " + shape.str());
+      pad += uint32_t(dpad);
+      const uint64_t t = same_pad ? end + dt : dt;
+      if (pad >= shape.pads() || t + len > shape.time)
+        throw CodecError("lossless: run lies outside the wedge shape " + shape.str());
+      r = PadRun{uint16_t(pad), uint16_t(t), uint16_t(len)};
+      end = uint32_t(t + len);
+      covered += len;
+    }
+    if (covered != value_count)
+      throw CodecError("lossless: runs cover " + std::to_string(covered) + " values, header says " +
+                       std::to_string(value_count));
+    const size_t n = value_count;
+    if (in.remaining() != n + (n + 3) / 4) throw CodecError("lossless: value planes have the wrong size");
+    CompactWedge c;
+    c.runs = runs.data();
+    c.run_count = runs.size();
+    c.lo = in.position();
+    c.hi = c.lo + n;
+    c.value_count = n;
+    return c;
+  } catch (const std::out_of_range& e) {  // VarintReader: truncated or over-long varint
     throw CodecError(std::string("lossless: compact stream is malformed: ") + e.what());
   }
 }
 
+}  // namespace
+
+// ---- workspace ----------------------------------------------------------------------------------
+
+struct LosslessWorkspace::Impl {
+  std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> cctx{ZSTD_createCCtx(), ZSTD_freeCCtx};
+  std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> dctx{ZSTD_createDCtx(), ZSTD_freeDCtx};
+  bool level_set = false;  // cctx's compression level is `level`
+  int level = 0;
+  std::vector<uint8_t> raw;         // compact stream
+  std::vector<uint8_t> compressed;  // zstd output before it is copied to its exact size
+  std::vector<PadRun> runs;
+
+  Impl() {
+    if (!cctx || !dctx) throw CodecError("lossless: cannot allocate zstd contexts", /*retryable=*/true);
+    // A content checksum (4 bytes) makes a corrupted record fail to decode instead of decoding
+    // into a different, valid-looking wedge.
+    ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1);
+  }
+
+  // Decompresses into `raw`; returns the compact stream's size.
+  size_t inflate(const uint8_t* data, size_t size, WedgeShape shape) {
+    const unsigned long long raw_size = ZSTD_getFrameContentSize(data, size);
+    if (raw_size == ZSTD_CONTENTSIZE_ERROR || raw_size == ZSTD_CONTENTSIZE_UNKNOWN)
+      throw CodecError("lossless: payload is not a zstd frame");
+    // Bound: runs and values can't exceed voxels; guards against a forged content size.
+    if (raw_size > shape.voxels() * 8 + 64) throw CodecError("lossless: payload claims an impossible size");
+    if (raw.size() < raw_size) raw.resize(raw_size);
+    const size_t got = ZSTD_decompressDCtx(dctx.get(), raw.data(), raw_size, data, size);
+    if (ZSTD_isError(got) || got != raw_size) throw CodecError("lossless: zstd frame is corrupt");
+    return size_t(raw_size);
+  }
+};
+
+LosslessWorkspace::LosslessWorkspace() : impl_(std::make_unique<Impl>()) {}
+LosslessWorkspace::~LosslessWorkspace() = default;
+
+std::vector<uint8_t> LosslessWorkspace::compress(const SparseWedge& w, int zstd_level) {
+  Impl& s = *impl_;
+  s.raw.clear();
+  put_runs(w, s.raw);
+  put_value_planes(w.values, s.raw);
+  if (!s.level_set || zstd_level != s.level) {
+    const size_t rc = ZSTD_CCtx_setParameter(s.cctx.get(), ZSTD_c_compressionLevel, zstd_level);
+    if (ZSTD_isError(rc)) throw CodecError(std::string("lossless: zstd level: ") + ZSTD_getErrorName(rc));
+    s.level = zstd_level;
+    s.level_set = true;
+  }
+  s.compressed.resize(ZSTD_compressBound(s.raw.size()));
+  const size_t written = ZSTD_compress2(s.cctx.get(), s.compressed.data(), s.compressed.size(), s.raw.data(), s.raw.size());
+  if (ZSTD_isError(written)) throw CodecError(std::string("lossless: zstd: ") + ZSTD_getErrorName(written));
+  // Records wait in queues and replay buffers: give each one exactly its size, not the bound.
+  return std::vector<uint8_t>(s.compressed.begin(), s.compressed.begin() + long(written));
+}
+
+void LosslessWorkspace::decompress(const uint8_t* data, size_t size, WedgeShape shape, SparseWedge& out) {
+  Impl& s = *impl_;
+  const size_t raw_size = s.inflate(data, size, shape);
+  const CompactWedge c = parse_compact(s.raw.data(), raw_size, shape, s.runs);
+  out.shape = shape;
+  out.runs.assign(c.runs, c.runs + c.run_count);
+  out.values.resize(c.value_count);
+  unsigned too_big = 0;
+  for (size_t i = 0; i < c.value_count; ++i) {
+    out.values[i] = c.value(i);
+    too_big |= unsigned(out.values[i] > kAdcMax);
+  }
+  if (too_big) reject_decoded_values(c);
+}
+
+void LosslessWorkspace::decompress_dense(const uint8_t* data, size_t size, WedgeShape shape, float* dense,
+                                         size_t dense_size) {
+  if (dense_size != shape.voxels())
+    throw std::invalid_argument("lossless: dense buffer holds " + std::to_string(dense_size) + " values, shape " +
+                                shape.str() + " needs " + std::to_string(shape.voxels()));
+  Impl& s = *impl_;
+  const size_t raw_size = s.inflate(data, size, shape);
+  const CompactWedge c = parse_compact(s.raw.data(), raw_size, shape, s.runs);
+  std::fill(dense, dense + dense_size, 0.0f);
+  size_t v = 0;
+  unsigned too_big = 0;
+  for (size_t k = 0; k < c.run_count; ++k) {
+    const PadRun& r = c.runs[k];
+    float* column = dense + (size_t(r.pad / shape.layer) * shape.time + r.t_start) * shape.layer + r.pad % shape.layer;
+    for (size_t i = 0; i < r.length; ++i) {
+      const uint16_t value = c.value(v++);
+      too_big |= unsigned(value > kAdcMax);
+      column[i * shape.layer] = float(value);
+    }
+  }
+  if (too_big) reject_decoded_values(c);
+}
+
+// ---- free functions -----------------------------------------------------------------------------
+
 namespace {
-SparseWedge parse_compact(const std::vector<uint8_t>& raw, WedgeShape shape) {
-  VarintReader in(raw.data(), raw.size());
-  SparseWedge w;
-  w.shape = shape;
-  const uint64_t runs = in.next(), values = in.next();
-  if (runs > shape.voxels() || values > shape.voxels())
-    throw CodecError("lossless: run or value count exceeds the wedge shape " + shape.str());
-  w.runs.resize(runs);
-  uint32_t pad = 0, end = 0;
-  uint64_t covered = 0;
-  for (auto& r : w.runs) {
-    const uint64_t dpad = in.next(), dt = in.next(), len = in.next() + 1;
-    const bool same_pad = dpad == 0;
-    pad += uint32_t(dpad);
-    const uint64_t t = same_pad ? end + dt : dt;
-    if (pad >= shape.pads() || t + len > shape.time)
-      throw CodecError("lossless: run lies outside the wedge shape " + shape.str());
-    r = PadRun{uint16_t(pad), uint16_t(t), uint16_t(len)};
-    end = uint32_t(t + len);
-    covered += len;
-  }
-  if (covered != values) throw CodecError("lossless: runs cover " + std::to_string(covered) +
-                                          " values, header says " + std::to_string(values));
-  const size_t n = values;
-  if (in.remaining() != n + (n + 3) / 4) throw CodecError("lossless: value planes have the wrong size");
-  const uint8_t* lo = in.position();
-  const uint8_t* hi = lo + n;
-  w.values.resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    const uint16_t d = uint16_t(lo[i] | (((hi[i / 4] >> (2 * (i % 4))) & 3) << 8));
-    if (d > kAdcMax - (kZeroSuppressionThreshold + 1))
-      throw CodecError("lossless: decoded ADC " + std::to_string(d + kZeroSuppressionThreshold + 1) + " exceeds 1023");
-    w.values[i] = uint16_t(d + kZeroSuppressionThreshold + 1);
-  }
-  return w;
+LosslessWorkspace& thread_workspace() {
+  thread_local LosslessWorkspace workspace;
+  return workspace;
 }
 }  // namespace
 
-LosslessCodec::LosslessCodec(int zstd_level) : zstd_level_(zstd_level) {
+std::vector<uint8_t> lossless_compress(const SparseWedge& wedge, int zstd_level) {
+  return thread_workspace().compress(wedge, zstd_level);
+}
+
+SparseWedge lossless_decompress(const uint8_t* data, size_t size, WedgeShape shape) {
+  SparseWedge w;
+  thread_workspace().decompress(data, size, shape, w);
+  return w;
+}
+
+// ---- codec --------------------------------------------------------------------------------------
+
+LosslessCodec::LosslessCodec(int zstd_level)
+    : zstd_level_(zstd_level), workspace_(std::make_unique<LosslessWorkspace>()) {
+  if (zstd_level < ZSTD_minCLevel() || zstd_level > ZSTD_maxCLevel())
+    throw CodecError("lossless: zstd level " + std::to_string(zstd_level) + " outside " +
+                     std::to_string(ZSTD_minCLevel()) + ".." + std::to_string(ZSTD_maxCLevel()));
   descriptor_.codec_id = kLosslessCodecId;
 }
 
-EncodedRecord LosslessCodec::encode_one(const SparseWedge& wedge) const {
+LosslessCodec::~LosslessCodec() = default;
+
+EncodedRecord LosslessCodec::encode_one(const SparseWedge& wedge) {
   EncodedRecord r;
   r.codec_id = kLosslessCodecId;
   r.original_kind = PayloadKind::kWedge;
   r.original_shape = {wedge.shape.azimuth, wedge.shape.time, wedge.shape.layer};
   r.original_bytes = wedge_payload_size(wedge);
   r.params["zstd_level"] = std::to_string(zstd_level_);
-  r.bytes = lossless_compress(wedge, zstd_level_);
+  r.bytes = workspace_->compress(wedge, zstd_level_);
   return r;
 }
 
@@ -138,10 +276,10 @@ Reconstruction LosslessCodec::decode(const EncodedRecord& record) {
     throw CodecError("lossless: cannot decode a record of codec '" + record.codec_id + "'");
   if (record.original_shape.size() != 3) throw CodecError("lossless: record lacks a wedge shape");
   const WedgeShape shape{record.original_shape[0], record.original_shape[1], record.original_shape[2]};
-  const DenseWedge dense = to_dense(lossless_decompress(record.bytes.data(), record.bytes.size(), shape));
   Reconstruction r;
   r.shape = shape;
-  r.adc.assign(dense.adc.begin(), dense.adc.end());
+  r.adc.resize(shape.voxels());
+  workspace_->decompress_dense(record.bytes.data(), record.bytes.size(), shape, r.adc.data(), r.adc.size());
   return r;
 }
 

@@ -5,6 +5,7 @@
 #include "codec/codec.h"
 #include "codec/lossless_codec.h"
 #include "codec/lossless_jet_codec.h"
+#include "codec/passthrough_codec.h"
 #include "codec/jet_ae_codec.h"
 #include "codec/jet_float_trunc.h"
 #include "codec/zfp_codec.h"
@@ -17,7 +18,7 @@ using JetFactory = std::unique_ptr<JetCodec> (*)(const CodecOptions&);
 
 std::unique_ptr<WedgeCodec> make_lossless(const CodecOptions& o) {
   auto it = o.params.find("zstd_level");
-  return std::make_unique<LosslessCodec>(it == o.params.end() ? 3 : std::stoi(it->second));
+  return std::make_unique<LosslessCodec>(it == o.params.end() ? kLosslessDefaultLevel : std::stoi(it->second));
 }
 
 const std::vector<std::pair<std::string, WedgeFactory>>& wedge_factories() {
@@ -25,6 +26,7 @@ const std::vector<std::pair<std::string, WedgeFactory>>& wedge_factories() {
       {kLosslessCodecId, &make_lossless},
       {kBcaeCodecId, &make_bcae_codec},
       {kZfpCodecId, &make_zfp_codec},
+      {kPassthroughCodecId, &make_passthrough_codec},
   };
   return f;
 }

@@ -75,5 +75,10 @@ void zero_suppress(DenseWedge& wedge);
 SparseWedge to_sparse(const DenseWedge& dense);
 // Runs -> dense. Throws std::invalid_argument if a run lies outside the shape.
 DenseWedge to_dense(const SparseWedge& sparse);
+// The same into a caller-owned buffer of exactly sparse.shape.voxels() elements (zeros written where no
+// run lies), so decoders fill a tensor or a reused buffer without a dense intermediate. Same checks and
+// exceptions as to_dense (a wrong buffer size too); on a throw the buffer's contents are unspecified.
+void to_dense_into(const SparseWedge& sparse, uint16_t* dense, size_t dense_size);
+void to_dense_into(const SparseWedge& sparse, float* dense, size_t dense_size);
 
 }  // namespace daqz
