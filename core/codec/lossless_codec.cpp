@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "util/varint.h"
+#include "util/varint.h"  // put_varint for the two counts
 #include "wire/wedge_payload.h"
 
 namespace daqz {
@@ -17,23 +17,42 @@ constexpr uint16_t kValueOffset = kZeroSuppressionThreshold + 1;  // 65: stored 
 constexpr uint16_t kMaxStored = kAdcMax - kValueOffset;           // 958
 
 // ---- wedge -> compact stream --------------------------------------------------------------------
+//
+// ~10,000 runs and ~58,000 values per wedge: the stream is written through a raw pointer into a buffer
+// sized for the worst case (run fields are 16-bit, so each varint takes at most 3 bytes), and read back
+// with a one-byte fast path, since nearly every varint of a wedge is a single byte.
+
+constexpr size_t kMaxRunBytes = 3 * 3;  // three varints of 16-bit values
+
+inline uint8_t* put_small_varint(uint8_t* p, uint32_t v) {
+  while (v >= 0x80) {
+    *p++ = uint8_t(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = uint8_t(v);
+  return p;
+}
 
 void put_runs(const SparseWedge& w, std::vector<uint8_t>& raw) {
   put_varint(raw, w.runs.size());
   put_varint(raw, w.values.size());
+  const size_t start = raw.size();
+  raw.resize(start + w.runs.size() * kMaxRunBytes);
+  uint8_t* p = raw.data() + start;
   uint32_t prev_pad = 0, prev_end = 0;
   size_t covered = 0;
   for (const PadRun& r : w.runs) {
     if (r.length == 0 || r.pad < prev_pad || (r.pad == prev_pad && r.t_start < prev_end))
       throw CodecError("lossless: runs are not sorted, non-overlapping and non-empty");
     const bool same_pad = r.pad == prev_pad;
-    put_varint(raw, r.pad - prev_pad);
-    put_varint(raw, same_pad ? r.t_start - prev_end : r.t_start);
-    put_varint(raw, r.length - 1u);
+    p = put_small_varint(p, r.pad - prev_pad);
+    p = put_small_varint(p, same_pad ? r.t_start - prev_end : r.t_start);
+    p = put_small_varint(p, r.length - 1u);
     prev_pad = r.pad;
     prev_end = r.t_start + r.length;
     covered += r.length;
   }
+  raw.resize(size_t(p - raw.data()));
   if (covered != w.values.size())
     throw CodecError("lossless: runs cover " + std::to_string(covered) + " values, the wedge holds " +
                      std::to_string(w.values.size()));
@@ -71,61 +90,86 @@ void put_value_planes(const std::vector<uint16_t>& values, std::vector<uint8_t>&
   }
 }
 
-// ---- compact stream -> runs ---------------------------------------------------------------------
+// ---- compact stream -> runs and values ----------------------------------------------------------
 
-struct CompactWedge {
-  const PadRun* runs = nullptr;
-  size_t run_count = 0;
-  const uint8_t* lo = nullptr;  // value planes
-  const uint8_t* hi = nullptr;
-  size_t value_count = 0;
-
-  uint16_t value(size_t i) const { return uint16_t((lo[i] | (((hi[i / 4] >> (2 * (i % 4))) & 3) << 8)) + kValueOffset); }
-};
-
-// The planes can express 65..1088: a stored value above 1023 is a forged or corrupt record.
-[[noreturn]] __attribute__((cold, noinline)) void reject_decoded_values(const CompactWedge& c) {
-  for (size_t i = 0; i < c.value_count; ++i)
-    if (c.value(i) > kAdcMax) throw CodecError("lossless: decoded ADC " + std::to_string(c.value(i)) + " exceeds 1023");
-  throw std::logic_error("lossless: reject_decoded_values found no value above 1023");
+[[noreturn]] __attribute__((cold, noinline)) void reject_stream(const std::string& what) {
+  throw CodecError("lossless: " + what);
 }
 
-// Parses and checks the run list into `runs` (reused) and locates the value planes.
-CompactWedge parse_compact(const uint8_t* raw, size_t size, WedgeShape shape, std::vector<PadRun>& runs) {
-  try {
-    VarintReader in(raw, size);
-    const uint64_t run_count = in.next(), value_count = in.next();
-    if (run_count > shape.voxels() || value_count > shape.voxels())
-      throw CodecError("lossless: run or value count exceeds the wedge shape " + shape.str());
-    runs.resize(run_count);
-    uint32_t pad = 0, end = 0;
-    uint64_t covered = 0;
-    for (PadRun& r : runs) {
-      const uint64_t dpad = in.next(), dt = in.next(), len = in.next() + 1;
-      const bool same_pad = dpad == 0;
-      if (dpad >= shape.pads()) throw CodecError("lossless: run lies outside the wedge shape " + shape.str());
-      pad += uint32_t(dpad);
-      const uint64_t t = same_pad ? end + dt : dt;
-      if (pad >= shape.pads() || t + len > shape.time)
-        throw CodecError("lossless: run lies outside the wedge shape " + shape.str());
-      r = PadRun{uint16_t(pad), uint16_t(t), uint16_t(len)};
-      end = uint32_t(t + len);
-      covered += len;
+// LEB128 reads that never run past the end (throwing CodecError), fast for one-byte values.
+class StreamReader {
+ public:
+  StreamReader(const uint8_t* p, size_t n) : p_(p), end_(p + n) {}
+  uint64_t next() {
+    if (__builtin_expect(p_ != end_ && *p_ < 0x80, 1)) return *p_++;
+    return next_long();
+  }
+  const uint8_t* position() const { return p_; }
+  size_t remaining() const { return size_t(end_ - p_); }
+
+ private:
+  __attribute__((noinline)) uint64_t next_long() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ == end_) reject_stream("compact stream is malformed: varint: input is truncated");
+      const uint8_t b = *p_++;
+      v |= uint64_t(b & 0x7F) << shift;
+      if (!(b & 0x80)) return v;
     }
-    if (covered != value_count)
-      throw CodecError("lossless: runs cover " + std::to_string(covered) + " values, header says " +
-                       std::to_string(value_count));
-    const size_t n = value_count;
-    if (in.remaining() != n + (n + 3) / 4) throw CodecError("lossless: value planes have the wrong size");
-    CompactWedge c;
-    c.runs = runs.data();
-    c.run_count = runs.size();
-    c.lo = in.position();
-    c.hi = c.lo + n;
-    c.value_count = n;
-    return c;
-  } catch (const std::out_of_range& e) {  // VarintReader: truncated or over-long varint
-    throw CodecError(std::string("lossless: compact stream is malformed: ") + e.what());
+    reject_stream("compact stream is malformed: varint: value is longer than 64 bits");
+  }
+  const uint8_t* p_;
+  const uint8_t* end_;
+};
+
+// Parses and checks the run list into `runs`, then expands the value planes into `values` (both
+// reused); throws CodecError for anything malformed or out of range.
+void parse_compact(const uint8_t* raw, size_t size, WedgeShape shape, std::vector<PadRun>& runs,
+                   std::vector<uint16_t>& values) {
+  StreamReader in(raw, size);
+  const uint64_t run_count = in.next(), value_count = in.next();
+  if (run_count > shape.voxels() || value_count > shape.voxels())
+    reject_stream("run or value count exceeds the wedge shape " + shape.str());
+  runs.resize(run_count);
+  uint32_t pad = 0, end = 0;
+  uint64_t covered = 0;
+  for (PadRun& r : runs) {
+    const uint64_t dpad = in.next(), dt = in.next(), len = in.next() + 1;
+    const bool same_pad = dpad == 0;
+    if (dpad >= shape.pads()) reject_stream("run lies outside the wedge shape " + shape.str());
+    pad += uint32_t(dpad);
+    const uint64_t t = same_pad ? end + dt : dt;
+    if (pad >= shape.pads() || t + len > shape.time) reject_stream("run lies outside the wedge shape " + shape.str());
+    r = PadRun{uint16_t(pad), uint16_t(t), uint16_t(len)};
+    end = uint32_t(t + len);
+    covered += len;
+  }
+  if (covered != value_count)
+    reject_stream("runs cover " + std::to_string(covered) + " values, header says " + std::to_string(value_count));
+  const size_t n = value_count;
+  if (in.remaining() != n + (n + 3) / 4) reject_stream("value planes have the wrong size");
+  const uint8_t* lo = in.position();
+  const uint8_t* hi = lo + n;
+  values.resize(n);
+  uint16_t* v = values.data();
+  unsigned too_big = 0;  // the planes can express 65..1088: above 1023 is a forged or corrupt record
+  const size_t whole = n / 4;
+  for (size_t j = 0; j < whole; ++j) {
+    const unsigned h = hi[j];
+    for (unsigned k = 0; k < 4; ++k) {
+      const unsigned d = lo[4 * j + k] | (((h >> (2 * k)) & 3u) << 8);
+      too_big |= unsigned(d > kMaxStored);
+      v[4 * j + k] = uint16_t(d + kValueOffset);
+    }
+  }
+  for (size_t i = 4 * whole; i < n; ++i) {
+    const unsigned d = lo[i] | (((hi[i / 4] >> (2 * (i % 4))) & 3u) << 8);
+    too_big |= unsigned(d > kMaxStored);
+    v[i] = uint16_t(d + kValueOffset);
+  }
+  if (too_big) {
+    const auto bad = std::find_if(values.begin(), values.end(), [](uint16_t x) { return x > kAdcMax; });
+    reject_stream("decoded ADC " + std::to_string(*bad) + " exceeds 1023");
   }
 }
 
@@ -140,7 +184,7 @@ struct LosslessWorkspace::Impl {
   int level = 0;
   std::vector<uint8_t> raw;         // compact stream
   std::vector<uint8_t> compressed;  // zstd output before it is copied to its exact size
-  std::vector<PadRun> runs;
+  SparseWedge wedge;                // decoded runs and values, reused
 
   Impl() {
     if (!cctx || !dctx) throw CodecError("lossless: cannot allocate zstd contexts", /*retryable=*/true);
@@ -187,16 +231,8 @@ std::vector<uint8_t> LosslessWorkspace::compress(const SparseWedge& w, int zstd_
 void LosslessWorkspace::decompress(const uint8_t* data, size_t size, WedgeShape shape, SparseWedge& out) {
   Impl& s = *impl_;
   const size_t raw_size = s.inflate(data, size, shape);
-  const CompactWedge c = parse_compact(s.raw.data(), raw_size, shape, s.runs);
   out.shape = shape;
-  out.runs.assign(c.runs, c.runs + c.run_count);
-  out.values.resize(c.value_count);
-  unsigned too_big = 0;
-  for (size_t i = 0; i < c.value_count; ++i) {
-    out.values[i] = c.value(i);
-    too_big |= unsigned(out.values[i] > kAdcMax);
-  }
-  if (too_big) reject_decoded_values(c);
+  parse_compact(s.raw.data(), raw_size, shape, out.runs, out.values);
 }
 
 void LosslessWorkspace::decompress_dense(const uint8_t* data, size_t size, WedgeShape shape, float* dense,
@@ -206,20 +242,9 @@ void LosslessWorkspace::decompress_dense(const uint8_t* data, size_t size, Wedge
                                 shape.str() + " needs " + std::to_string(shape.voxels()));
   Impl& s = *impl_;
   const size_t raw_size = s.inflate(data, size, shape);
-  const CompactWedge c = parse_compact(s.raw.data(), raw_size, shape, s.runs);
-  std::fill(dense, dense + dense_size, 0.0f);
-  size_t v = 0;
-  unsigned too_big = 0;
-  for (size_t k = 0; k < c.run_count; ++k) {
-    const PadRun& r = c.runs[k];
-    float* column = dense + (size_t(r.pad / shape.layer) * shape.time + r.t_start) * shape.layer + r.pad % shape.layer;
-    for (size_t i = 0; i < r.length; ++i) {
-      const uint16_t value = c.value(v++);
-      too_big |= unsigned(value > kAdcMax);
-      column[i * shape.layer] = float(value);
-    }
-  }
-  if (too_big) reject_decoded_values(c);
+  s.wedge.shape = shape;
+  parse_compact(s.raw.data(), raw_size, shape, s.wedge.runs, s.wedge.values);
+  to_dense_into(s.wedge, dense, dense_size);  // checked runs: cannot throw here
 }
 
 // ---- free functions -----------------------------------------------------------------------------

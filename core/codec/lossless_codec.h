@@ -29,8 +29,9 @@
 namespace daqz {
 
 inline constexpr char kLosslessCodecId[] = "lossless";
-// Level 1 is ~1.6x faster than 3 at a ratio within 1 % of it on simulated wedges (docs/bench.md).
-inline constexpr int kLosslessDefaultLevel = 1;
+// On simulated outer wedges level 2 compresses as well as 3 (ratio 3.00 vs 2.99) in ~25 % less zstd time;
+// level 1 saves another ~25 % for a 4 % lower ratio (docs/bench.md, bench_receive_path_bench).
+inline constexpr int kLosslessDefaultLevel = 2;
 
 // zstd contexts and scratch buffers, reused across wedges. Not thread-safe: one per thread.
 // Every method throws CodecError on malformed input.

@@ -63,6 +63,7 @@ void scatter_runs(const SparseWedge& sparse, T* dense, size_t dense_size, bool a
     throw std::invalid_argument("to_dense: buffer holds " + std::to_string(dense_size) + " values, shape " +
                                 s.str() + " needs " + std::to_string(s.voxels()));
   if (!already_zero) std::fill(dense, dense + dense_size, T(0));
+  const PadSplit split(s.layer);
   const uint16_t* values = sparse.values.data();
   size_t remaining = sparse.values.size();
   for (const PadRun& r : sparse.runs) {
@@ -72,7 +73,8 @@ void scatter_runs(const SparseWedge& sparse, T* dense, size_t dense_size, bool a
                                   std::to_string(r.length) + ") lies outside shape " + s.str());
     if (r.length > remaining) throw std::invalid_argument("to_dense: runs need more values than the wedge carries");
     // One pad's run is a strided column: consecutive time bins lie `layer` elements apart.
-    T* column = dense + (size_t(r.pad / s.layer) * s.time + r.t_start) * s.layer + r.pad % s.layer;
+    const uint32_t a = split.azimuth(r.pad);
+    T* column = dense + (size_t(a) * s.time + r.t_start) * s.layer + split.layer(r.pad, a);
     for (uint32_t i = 0; i < r.length; ++i) column[size_t(i) * s.layer] = T(values[i]);
     values += r.length;
     remaining -= r.length;

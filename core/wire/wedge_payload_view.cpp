@@ -181,9 +181,11 @@ void decode_dense(PayloadView payload, const WedgeShape& shape, T* dense, size_t
                                 " values, shape " + shape.str() + " needs " + std::to_string(shape.voxels()));
   std::fill(dense, dense + dense_size, T(0));
   const uint32_t layers = shape.layer, time = shape.time;
+  const PadSplit split(layers);
   walk_checked(payload, shape, [&](const PadRun& r, const RunValues& v) {
     // One pad's run is a strided column: consecutive time bins lie `layers` elements apart.
-    T* column = dense + (size_t(r.pad / layers) * time + r.t_start) * layers + r.pad % layers;
+    const uint32_t a = split.azimuth(r.pad);
+    T* column = dense + (size_t(a) * time + r.t_start) * layers + split.layer(r.pad, a);
     for (size_t k = 0; k < r.length; ++k) column[k * layers] = T(load16(v.words + 2 * k));
   });
 }

@@ -97,5 +97,16 @@ TEST(Wedge, ToDenseIntoChecksBufferSizeAndRuns) {
   EXPECT_THROW(to_dense_into(s, buf.data(), buf.size()), std::invalid_argument);  // too few values
 }
 
+TEST(Wedge, PadSplitIsExactForEverySixteenBitPad) {
+  for (uint32_t layers : {1u, 2u, 3u, 7u, 16u, 17u, 48u, 249u, 1000u, 4097u, 65535u, 65536u, (1u << 24) - 1}) {
+    const PadSplit split(layers);
+    for (uint32_t pad = 0; pad < 65536; ++pad) {
+      const uint32_t a = split.azimuth(pad);
+      ASSERT_EQ(a, pad / layers) << "pad " << pad << ", layers " << layers;
+      ASSERT_EQ(split.layer(pad, a), pad % layers) << "pad " << pad << ", layers " << layers;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace daqz
