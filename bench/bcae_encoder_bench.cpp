@@ -21,13 +21,13 @@
 #include <fstream>
 #include <sstream>
 
-#include "eval/metrics.h"
-#include "models/bcae_blocks.h"
-#include "models/bcae_model.h"
-#include "models/bcae_model_dir.h"
-#include "models/torch_util.h"
-#include "util/tensor_allocator.h"
-#include "wedge/npy.h"
+#include "base/reconstruction_metrics.h"
+#include "codec_torch/bcae_blocks.h"
+#include "codec_torch/bcae_model.h"
+#include "codec_torch/bcae_model_dir.h"
+#include "codec_torch/torch_util.h"
+#include "base/tensor_allocator.h"
+#include "base/npy.h"
 
 // Paths relative to the repository root (run the bench from there) unless the build defines them.
 #ifndef DAQZ_BENCH_SHARED_DIR

@@ -22,12 +22,12 @@
 #include <string>
 #include <vector>
 
-#include "codec/lossless_codec.h"
-#include "codec/zfp_codec.h"
-#include "eval/metrics.h"
+#include "codec_classic/lossless_codec.h"
+#include "codec_classic/zfp_codec.h"
+#include "base/reconstruction_metrics.h"
 #include "sim/tpc_simulator.h"
 #include "sim/wedge_source.h"
-#include "wedge/npy.h"
+#include "base/npy.h"
 #include "wire/wedge_payload.h"
 
 namespace {

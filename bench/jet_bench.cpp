@@ -21,12 +21,13 @@
 #include <cstdio>
 #include <thread>
 
+#include "codec_torch/neural_codecs.h"
 #include "codec/codec.h"
 #include "codec/jet_float_trunc.h"
-#include "jets/jet_generator.h"
-#include "jets/jet_schema.h"
-#include "models/jet_ae_module.h"
-#include "models/torch_util.h"
+#include "sim/jet_generator.h"
+#include "codec/jet_schema.h"
+#include "codec_torch/jet_ae_module.h"
+#include "codec_torch/torch_util.h"
 
 using namespace daqz;
 using Clock = std::chrono::steady_clock;
@@ -76,6 +77,7 @@ Timing time_it(Fn&& fn, double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  daqz::register_neural_codecs();
   CLI::App app{"Jet codec speed: AE encoder cycles per jet, float truncation GB/s"};
   size_t batch = 1024;
   int threads = 1;

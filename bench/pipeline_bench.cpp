@@ -43,13 +43,15 @@
 #include <sstream>
 #include <thread>
 
+#include "codec_classic/classic_codecs.h"
+#include "codec_torch/neural_codecs.h"
 #include "codec/codec.h"
-#include "models/model_card.h"
+#include "codec/model_card.h"
 #include "sim/stream_pacer.h"
 #include "sim/tpc_simulator.h"
 #include "storage/segment.h"
 #include "transport/zmq_io.h"
-#include "util/process.h"
+#include "testing/process.h"
 #include "wire/message.h"
 
 namespace {
@@ -954,6 +956,8 @@ int run_soak(Common& c, const SoakArgs& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  daqz::register_classic_codecs();
+  daqz::register_neural_codecs();
   auto logger = spdlog::stderr_color_mt("bench");
   spdlog::set_default_logger(logger);
   Common c;

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "codec/codec.h"
-#include "util/varint.h"
-#include "wedge/wedge.h"
+#include "base/varint.h"
+#include "base/wedge.h"
 #include "wire/validation.h"
 
 namespace daqz::before {

@@ -36,14 +36,15 @@
 #include <string>
 #include <vector>
 
-#include "codec/lossless_codec.h"
-#include "codec/passthrough_codec.h"
-#include "models/densify.h"
+#include "codec_classic/classic_codecs.h"
+#include "codec_classic/lossless_codec.h"
+#include "codec_classic/passthrough_codec.h"
+#include "codec_torch/densify.h"
 #include "receive_path_before.h"
 #include "sim/tpc_simulator.h"
 #include "storage/segment.h"
-#include "util/crc32c.h"
-#include "util/crc32c_variants.h"
+#include "base/crc32c.h"
+#include "base/crc32c_variants.h"
 #include "wire/message.h"
 #include "wire/message_view.h"
 #include "wire/wedge_payload.h"
@@ -457,6 +458,7 @@ int main(int argc, char** argv) {
   app.add_option("--zmq-messages", o.zmq_messages, "Messages per ZeroMQ run")->capture_default_str();
   app.add_flag("--json", o.json, "Print a JSON document after the table");
   CLI11_PARSE(app, argc, argv);
+  register_classic_codecs();
 
   std::fprintf(stderr, "simulating %d event(s)...\n", o.events);
   const Input in = simulate(o);

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "sim/tpc_simulator.h"
-#include "wedge/stats.h"
+#include "base/stats.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Simulator and wedge-statistics throughput (single thread)"};

@@ -11,11 +11,10 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler
   libboost-dev
   prometheus-cpp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev
   libzfp-dev libzstd-dev liblz4-dev
   libhdf5-dev
   libcli11-dev libspdlog-dev nlohmann-json3-dev
-  libpng-dev libssl-dev
   gnuplot-nox
   prometheus
   python3 python3-zmq python3-numpy python3-h5py

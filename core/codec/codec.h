@@ -16,13 +16,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "wedge/wedge.h"
+#include "base/records.h"
+#include "base/wedge.h"
 
 namespace daqz {
 
@@ -32,38 +34,6 @@ struct CodecError : std::runtime_error {
   explicit CodecError(const std::string& what, bool retryable = false)
       : std::runtime_error(what), retryable(retryable) {}
   bool retryable;
-};
-
-enum class PayloadKind : uint8_t { kWedge = 1, kJets = 2 };
-
-// A batch of jets: n rows of f float32 features, row-major, in the feature schema `schema_id`
-// (see jets/). Rows are independent jets.
-struct JetBatch {
-  uint32_t schema_id = 0;
-  uint32_t n = 0;
-  uint32_t f = 0;
-  std::vector<float> values;  // n * f
-};
-
-// One compressed wedge or jet batch. Maps 1:1 onto wire::RecordMeta + the payload frame.
-struct EncodedRecord {
-  std::string codec_id;        // "lossless", "zfp", "bcae", "jet-ae", "float-trunc", ...
-  std::string model_name;      // empty for model-free codecs
-  std::string model_version;
-  std::string weights_sha256;  // "<encoder sha>:<decoder sha>" for neural codecs
-  std::vector<uint32_t> latent_shape;
-  PayloadKind original_kind = PayloadKind::kWedge;
-  std::vector<uint32_t> original_shape;  // wedge (azimuth, time, layer) or jets (n, f)
-  uint64_t original_bytes = 0;           // wire size of what was encoded (zero-suppressed form)
-  std::map<std::string, std::string> params;
-  std::vector<uint8_t> bytes;            // the stored payload (e.g. fp16 latents)
-};
-
-// A decoded wedge: float ADC values (neural codecs reconstruct non-integers), C order.
-struct Reconstruction {
-  WedgeShape shape;
-  std::vector<float> adc;
-  DenseWedge rounded() const;  // nearest integer, clamped to [0, 1023]
 };
 
 struct CodecOptions {
@@ -100,11 +70,28 @@ class JetCodec {
   virtual JetBatch decode(const EncodedRecord& record) = 0;
 };
 
-// Factories (core/codec/registry.cpp). Ids: see known_wedge_codecs() / known_jet_codecs().
-// Throw CodecError naming the id and the known ones when `codec_id` is unknown.
+// The codec registry (core/codec/registry.cpp): one per process, filled at start by the layers that
+// hold codecs, so that a binary carries only the codecs it links:
+//   register_classic_codecs();   // codec_classic/classic_codecs.h: lossless, zfp, jet-lossless
+//   register_neural_codecs();    // codec_torch/neural_codecs.h: bcae, jet-ae, float-trunc+jet-ae, CUDA check
+// float-trunc (this layer) is always there. Registration is idempotent and thread-safe; lookups too.
+using WedgeCodecFactory = std::function<std::unique_ptr<WedgeCodec>(const CodecOptions&)>;
+using JetCodecFactory = std::function<std::unique_ptr<JetCodec>(const CodecOptions&)>;
+void register_wedge_codec(const std::string& codec_id, WedgeCodecFactory factory);
+void register_jet_codec(const std::string& codec_id, JetCodecFactory factory);
+
+// Throw CodecError naming the id and the registered ones when `codec_id` is unknown, and saying when
+// the id is a codec this executable was built without (e.g. "bcae" in a binary without LibTorch).
 std::unique_ptr<WedgeCodec> make_wedge_codec(const std::string& codec_id, const CodecOptions& options);
 std::unique_ptr<JetCodec> make_jet_codec(const std::string& codec_id, const CodecOptions& options);
 std::vector<std::string> known_wedge_codecs();
 std::vector<std::string> known_jet_codecs();
+
+// Compute devices ("cpu", "cuda", "cuda:N"). The neural-codec layer registers the real check; without
+// it only "cpu" is usable. check_compute_device throws std::invalid_argument with the reason, so an
+// unusable --device is a set-up error rather than a silent lossless fallback.
+using DeviceCheck = std::function<void(const std::string& device)>;
+void register_device_check(DeviceCheck check);
+void check_compute_device(const std::string& device);
 
 }  // namespace daqz

@@ -3,8 +3,8 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "jets/jet_schema.h"
-#include "util/varint.h"
+#include "codec/jet_schema.h"
+#include "base/varint.h"
 
 namespace daqz {
 namespace {

@@ -1,50 +1,45 @@
-// Codec factories by id. Each codec adds one line here (explicit, so the static library keeps it).
-#include <algorithm>
+// The process's codec registry: factories by id, filled by register_*_codecs() of the codec layers.
+#include <mutex>
 
-#include "codec/bcae_codec.h"
 #include "codec/codec.h"
-#include "codec/lossless_codec.h"
-#include "codec/lossless_jet_codec.h"
-#include "codec/passthrough_codec.h"
-#include "codec/jet_ae_codec.h"
 #include "codec/jet_float_trunc.h"
-#include "codec/zfp_codec.h"
 
 namespace daqz {
 namespace {
 
-using WedgeFactory = std::unique_ptr<WedgeCodec> (*)(const CodecOptions&);
-using JetFactory = std::unique_ptr<JetCodec> (*)(const CodecOptions&);
+// Codecs that live in a layer this binary may not link, so that a missing one is explained.
+constexpr const char* kNeuralCodecs[] = {"bcae", "jet-ae", "float-trunc+jet-ae"};
 
-std::unique_ptr<WedgeCodec> make_lossless(const CodecOptions& o) {
-  auto it = o.params.find("zstd_level");
-  return std::make_unique<LosslessCodec>(it == o.params.end() ? kLosslessDefaultLevel : std::stoi(it->second));
+struct Registry {
+  std::mutex mu;
+  std::vector<std::pair<std::string, WedgeCodecFactory>> wedge;
+  std::vector<std::pair<std::string, JetCodecFactory>> jets;
+  DeviceCheck device_check;
+
+  Registry() {
+    jets.emplace_back(kFloatTruncCodecId, [](const CodecOptions& o) -> std::unique_ptr<JetCodec> {
+      return std::make_unique<FloatTruncCodec>(o.params);
+    });
+  }
+};
+
+Registry& registry() {
+  static Registry r;  // function-local: initialised on first use, thread-safe since C++11
+  return r;
 }
 
-const std::vector<std::pair<std::string, WedgeFactory>>& wedge_factories() {
-  static const std::vector<std::pair<std::string, WedgeFactory>> f = {
-      {kLosslessCodecId, &make_lossless},
-      {kBcaeCodecId, &make_bcae_codec},
-      {kZfpCodecId, &make_zfp_codec},
-      {kPassthroughCodecId, &make_passthrough_codec},
-  };
-  return f;
+template <typename Factory>
+void put(std::vector<std::pair<std::string, Factory>>& list, const std::string& id, Factory f) {
+  for (auto& entry : list)
+    if (entry.first == id) {
+      entry.second = std::move(f);
+      return;
+    }
+  list.emplace_back(id, std::move(f));
 }
 
-const std::vector<std::pair<std::string, JetFactory>>& jet_factories() {
-  static const std::vector<std::pair<std::string, JetFactory>> f = {
-      {kLosslessJetCodecId, [](const CodecOptions&) -> std::unique_ptr<JetCodec> {
-         return std::make_unique<LosslessJetCodec>(); }},
-      {kFloatTruncCodecId, [](const CodecOptions& o) -> std::unique_ptr<JetCodec> {
-         return std::make_unique<FloatTruncCodec>(o.params); }},
-      {kJetAeCodecId, &make_jet_ae_codec},
-      {kFloatTruncJetAeCodecId, &make_float_trunc_jet_ae_codec},
-  };
-  return f;
-}
-
-template <typename List>
-std::vector<std::string> ids(const List& list) {
+template <typename Factory>
+std::vector<std::string> ids(const std::vector<std::pair<std::string, Factory>>& list) {
   std::vector<std::string> out;
   for (const auto& e : list) out.push_back(e.first);
   return out;
@@ -56,30 +51,74 @@ std::string joined(const std::vector<std::string>& v) {
   return s.empty() ? "(none)" : s;
 }
 
+std::string unknown(const char* kind, const std::string& id, const std::vector<std::string>& known) {
+  for (const char* neural : kNeuralCodecs)
+    if (id == neural)
+      return std::string(kind) + " codec '" + id + "' is not built into this executable (neural codecs need " +
+             "LibTorch: use daqz-ingest or daqz); known here: " + joined(known);
+  return std::string("unknown ") + kind + " codec '" + id + "'; known: " + joined(known);
+}
+
 }  // namespace
 
-std::vector<std::string> known_wedge_codecs() { return ids(wedge_factories()); }
-std::vector<std::string> known_jet_codecs() { return ids(jet_factories()); }
+void register_wedge_codec(const std::string& codec_id, WedgeCodecFactory factory) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mu);
+  put(r.wedge, codec_id, std::move(factory));
+}
+
+void register_jet_codec(const std::string& codec_id, JetCodecFactory factory) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mu);
+  put(r.jets, codec_id, std::move(factory));
+}
+
+std::vector<std::string> known_wedge_codecs() {
+  std::lock_guard lock(registry().mu);
+  return ids(registry().wedge);
+}
+
+std::vector<std::string> known_jet_codecs() {
+  std::lock_guard lock(registry().mu);
+  return ids(registry().jets);
+}
 
 std::unique_ptr<WedgeCodec> make_wedge_codec(const std::string& codec_id, const CodecOptions& options) {
-  for (const auto& [id, factory] : wedge_factories())
-    if (id == codec_id) return factory(options);
-  throw CodecError("unknown wedge codec '" + codec_id + "'; known: " + joined(known_wedge_codecs()));
+  WedgeCodecFactory factory;
+  {
+    std::lock_guard lock(registry().mu);
+    for (const auto& [id, f] : registry().wedge)
+      if (id == codec_id) factory = f;
+  }
+  if (!factory) throw CodecError(unknown("wedge", codec_id, known_wedge_codecs()));
+  return factory(options);  // outside the lock: loading a model takes seconds
 }
 
 std::unique_ptr<JetCodec> make_jet_codec(const std::string& codec_id, const CodecOptions& options) {
-  for (const auto& [id, factory] : jet_factories())
-    if (id == codec_id) return factory(options);
-  throw CodecError("unknown jet codec '" + codec_id + "'; known: " + joined(known_jet_codecs()));
+  JetCodecFactory factory;
+  {
+    std::lock_guard lock(registry().mu);
+    for (const auto& [id, f] : registry().jets)
+      if (id == codec_id) factory = f;
+  }
+  if (!factory) throw CodecError(unknown("jet", codec_id, known_jet_codecs()));
+  return factory(options);
 }
 
-DenseWedge Reconstruction::rounded() const {
-  DenseWedge w(shape);
-  for (size_t i = 0; i < adc.size() && i < w.adc.size(); ++i) {
-    const float v = std::clamp(adc[i], 0.0f, float(kAdcMax));
-    w.adc[i] = uint16_t(v + 0.5f);
+void register_device_check(DeviceCheck check) {
+  std::lock_guard lock(registry().mu);
+  registry().device_check = std::move(check);
+}
+
+void check_compute_device(const std::string& device) {
+  DeviceCheck check;
+  {
+    std::lock_guard lock(registry().mu);
+    check = registry().device_check;
   }
-  return w;
+  if (check) return check(device);
+  if (device != "cpu")
+    throw std::invalid_argument("device '" + device + "' is not usable: this executable has no LibTorch, only 'cpu'");
 }
 
 }  // namespace daqz

@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "sim/wedge_source.h"
-#include "wedge/npy.h"
+#include "base/npy.h"
 
 namespace daqz {
 namespace fs = std::filesystem;

@@ -25,7 +25,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "wedge/wedge.h"
+#include "base/wedge.h"
 
 namespace daqz {
 

@@ -19,7 +19,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "util/xoshiro256.h"
+#include "base/xoshiro256.h"
 
 namespace daqz {
 namespace {

@@ -21,7 +21,7 @@
 
 #include "sim/tpc_config.h"
 #include "sim/wedge_source.h"
-#include "wedge/wedge.h"
+#include "base/wedge.h"
 
 namespace daqz {
 

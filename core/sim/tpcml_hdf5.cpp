@@ -1,5 +1,10 @@
+// TPCMLDataInterface HDF5 replay and writer. A torch-only build (no HDF5 library on the GPU machine)
+// compiles the stubs at the end instead, which say so when called.
 #include "sim/tpcml_hdf5.h"
 
+#include <stdexcept>
+
+#if DAQZ_HAVE_HDF5
 #include <hdf5.h>
 
 #include <algorithm>
@@ -133,34 +138,6 @@ std::vector<std::string> list_tpcml_frames(const std::string& path) {
   return names;
 }
 
-std::vector<DenseWedge> cut_frame_into_wedges(const TpcMlFrame& frame, uint32_t sectors, uint32_t z_halves) {
-  if (sectors == 0 || frame.n_phi % sectors != 0)
-    throw std::runtime_error("frame: n_phi " + std::to_string(frame.n_phi) + " is not a multiple of " +
-                             std::to_string(sectors) + " sectors");
-  if (z_halves == 0 || frame.time_bins % z_halves != 0)
-    throw std::runtime_error("frame: " + std::to_string(frame.time_bins) + " time bins do not split into " +
-                             std::to_string(z_halves) + " halves");
-  const uint32_t layers = uint32_t(frame.layers.size());
-  for (const auto& layer : frame.layers)
-    if (layer.size() != size_t(frame.n_phi) * frame.time_bins)
-      throw std::runtime_error("frame: a layer holds " + std::to_string(layer.size()) + " values, expected " +
-                               std::to_string(size_t(frame.n_phi) * frame.time_bins));
-  const WedgeShape shape{frame.n_phi / sectors, frame.time_bins / z_halves, layers};
-  std::vector<DenseWedge> wedges;
-  for (uint32_t half = 0; half < z_halves; ++half)
-    for (uint32_t s = 0; s < sectors; ++s) {
-      DenseWedge w(shape);
-      for (uint32_t a = 0; a < shape.azimuth; ++a)
-        for (uint32_t l = 0; l < layers; ++l) {
-          const uint16_t* src = &frame.layers[l][size_t(s * shape.azimuth + a) * frame.time_bins +
-                                                 size_t(half) * shape.time];
-          for (uint32_t t = 0; t < shape.time; ++t) w.at(a, t, l) = src[t];
-        }
-      wedges.push_back(std::move(w));
-    }
-  return wedges;
-}
-
 void write_tpcml_hdf5(const std::string& path, const std::vector<TpcMlFrame>& frames, uint32_t first_layer_name) {
   silence_hdf5_errors();
   Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
@@ -192,3 +169,21 @@ std::unique_ptr<WedgeSource> make_hdf5_source(const std::string& path, Hdf5Sourc
 }
 
 }  // namespace daqz
+
+#else  // !DAQZ_HAVE_HDF5
+
+namespace daqz {
+namespace {
+[[noreturn]] void no_hdf5(const std::string& path) {
+  throw std::runtime_error("'" + path + "': this build has no HDF5 support (torch-only build); convert the file "
+                           "to an .npy folder on a full build first");
+}
+}  // namespace
+
+void write_tpcml_hdf5(const std::string& path, const std::vector<TpcMlFrame>&, uint32_t) { no_hdf5(path); }
+std::vector<std::string> list_tpcml_frames(const std::string& path) { no_hdf5(path); }
+std::unique_ptr<WedgeSource> make_hdf5_source(const std::string& path, Hdf5SourceOptions) { no_hdf5(path); }
+
+}  // namespace daqz
+
+#endif  // DAQZ_HAVE_HDF5

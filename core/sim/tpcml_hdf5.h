@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "sim/wedge_source.h"
-#include "wedge/wedge.h"
+#include "base/wedge.h"
 
 namespace daqz {
 

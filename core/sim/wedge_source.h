@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "codec/codec.h"
-#include "wedge/wedge.h"
+#include "base/records.h"
+#include "base/wedge.h"
 
 namespace daqz {
 

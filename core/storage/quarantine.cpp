@@ -6,7 +6,7 @@
 #include <iterator>
 #include <stdexcept>
 
-#include "util/crc32c.h"
+#include "base/crc32c.h"
 #include "wire/message.h"
 
 namespace daqz {

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "util/crc32c.h"
+#include "base/crc32c.h"
 
 namespace daqz {
 namespace fs = std::filesystem;

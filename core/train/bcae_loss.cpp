@@ -1,6 +1,6 @@
 #include "train/bcae_loss.h"
 
-#include "models/bcae_model.h"
+#include "codec_torch/bcae_model.h"
 
 namespace daqz {
 

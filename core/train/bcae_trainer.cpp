@@ -14,17 +14,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include "eval/metrics.h"
-#include "models/bcae_blocks.h"
-#include "models/bcae_model.h"
-#include "models/bcae_model_dir.h"
-#include "models/model_card.h"
-#include "models/state_dict.h"
-#include "models/torch_util.h"
+#include "base/reconstruction_metrics.h"
+#include "codec_torch/bcae_blocks.h"
+#include "codec_torch/bcae_model.h"
+#include "codec_torch/bcae_model_dir.h"
+#include "codec/model_card.h"
+#include "codec_torch/state_dict.h"
+#include "codec_torch/torch_util.h"
 #include "train/bcae_loss.h"
 #include "train/wedge_set.h"
-#include "util/build_info.h"
-#include "util/tensor_allocator.h"
+#include "base/build_info.h"
+#include "base/tensor_allocator.h"
 
 namespace daqz {
 namespace {

@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "sim/wedge_source.h"
-#include "wedge/npy.h"
+#include "base/npy.h"
 
 namespace daqz {
 

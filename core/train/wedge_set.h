@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "wedge/wedge.h"
+#include "base/wedge.h"
 
 namespace daqz {
 

@@ -16,7 +16,6 @@
 #include <thread>
 #include <vector>
 
-#include "metrics/metrics_server.h"
 
 namespace daqz {
 
@@ -304,10 +303,8 @@ void CurveSecurity::require_roles(bool server_role, bool client_role) const {
   if (client_role) (void)client();
 }
 
-void CurveSecurity::count_failures(prometheus::Registry& registry, const std::string& name) {
-  auto& c = add_counter(registry, name,
-                        "Connections refused by CURVE: unknown client key, peer without CURVE, failed handshake");
-  if (zap_) zap_->counter = &c;
+void CurveSecurity::count_failures(prometheus::Counter& counter) {
+  if (zap_) zap_->counter = &counter;
 }
 
 uint64_t CurveSecurity::refused() const { return zap_ ? zap_->refused.load() : 0; }

@@ -3,7 +3,7 @@
 //
 //   zmq::context_t ctx{1};
 //   CurveSecurity curve(ctx, options);                 // loads keys, starts the ZAP thread if needed
-//   curve.count_failures(registry, "daqz_ingest_auth_failures_total");
+//   curve.count_failures(auth_failures_counter);
 //   SocketOptions o;  o.curve = curve.server();         // downstream end of a link (checks clients)
 //   SocketOptions p;  p.curve = curve.client();         // upstream end (authenticates the server)
 //
@@ -26,7 +26,7 @@
 #include "transport/zmq_io.h"
 
 namespace prometheus {
-class Registry;
+class Counter;
 }
 
 namespace daqz {
@@ -73,8 +73,11 @@ class CurveSecurity {
   // its option: the server role needs --curve-allow, the client role --curve-server-key.
   void require_roles(bool server, bool client) const;
 
-  // Also counts refused handshakes in a Prometheus counter `name` (e.g. daqz_sink_auth_failures_total).
-  void count_failures(prometheus::Registry& registry, const std::string& name);
+  // Also counts refused handshakes in `counter` (the node registers daqz_<node>_auth_failures_total
+  // with kAuthFailuresHelp); the counter must outlive this object.
+  static constexpr const char* kAuthFailuresHelp =
+      "Connections refused by CURVE: unknown client key, peer without CURVE, failed handshake";
+  void count_failures(prometheus::Counter& counter);
   uint64_t refused() const;
   uint64_t accepted() const;
 

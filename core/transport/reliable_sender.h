@@ -21,7 +21,7 @@
 #include <optional>
 #include <string>
 
-#include "pipeline/replay_buffer.h"
+#include "transport/replay_buffer.h"
 #include "transport/zmq_io.h"
 
 namespace daqz {

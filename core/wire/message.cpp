@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "util/crc32c.h"
+#include "base/crc32c.h"
 #include "wire/message_view.h"
 #include "wire/wedge_payload.h"
 

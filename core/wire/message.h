@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "codec/codec.h"
+#include "base/records.h"
 #include "daqz.pb.h"
-#include "wedge/wedge.h"
+#include "base/wedge.h"
 #include "wire/validation.h"
 
 namespace daqz {

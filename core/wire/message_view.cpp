@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "util/crc32c.h"
+#include "base/crc32c.h"
 
 namespace daqz {
 namespace {

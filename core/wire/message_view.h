@@ -16,7 +16,7 @@
 #include <cstddef>
 
 #include "daqz.pb.h"
-#include "wedge/wedge.h"
+#include "base/wedge.h"
 #include "wire/message.h"
 #include "wire/payload_view.h"
 

@@ -8,8 +8,6 @@
 
 namespace daqz {
 
-size_t wedge_payload_size(const SparseWedge& w) { return 2 * (3 * w.runs.size() + w.values.size()); }
-
 std::vector<uint8_t> serialize_wedge_payload(const SparseWedge& w) {
   size_t covered = 0;
   for (const PadRun& r : w.runs) covered += r.length;

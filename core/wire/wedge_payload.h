@@ -19,12 +19,11 @@
 #include <cstdint>
 #include <vector>
 
-#include "wedge/wedge.h"
+#include "base/wedge.h"
 #include "wire/validation.h"
 
 namespace daqz {
 
-size_t wedge_payload_size(const SparseWedge& wedge);
 // Throws std::invalid_argument unless wedge.values holds exactly the values its runs cover.
 std::vector<uint8_t> serialize_wedge_payload(const SparseWedge& wedge);
 SparseWedge parse_wedge_payload(const uint8_t* data, size_t size, WedgeShape shape);

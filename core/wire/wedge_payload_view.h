@@ -19,7 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "wedge/wedge.h"
+#include "base/wedge.h"
 #include "wire/payload_view.h"
 #include "wire/validation.h"
 

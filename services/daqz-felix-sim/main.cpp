@@ -9,9 +9,9 @@
 #include <thread>
 #include <nlohmann/json.hpp>
 
-#include "jets/jet_generator.h"
-#include "metrics/metrics_server.h"
-#include "pipeline/lifecycle.h"
+#include "sim/jet_generator.h"
+#include "runtime/metrics_server.h"
+#include "runtime/lifecycle.h"
 #include "sim/stream_pacer.h"
 #include "sim/tpc_simulator.h"
 #include "sim/tpcml_hdf5.h"
@@ -19,10 +19,10 @@
 #include "transport/curve.h"
 #include "transport/reliable_sender.h"
 #include "transport/zmq_io.h"
-#include "util/build_info.h"
-#include "util/cli_config.h"
-#include "util/logging.h"
-#include "wedge/npy.h"
+#include "base/build_info.h"
+#include "base/cli_config.h"
+#include "base/logging.h"
+#include "base/npy.h"
 
 namespace {
 

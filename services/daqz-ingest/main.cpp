@@ -3,12 +3,13 @@
 // storage sinks, with back-pressure, acknowledgements and re-send. See core/pipeline/ingest_node.h.
 #include <spdlog/spdlog.h>
 
-#include "metrics/metrics_server.h"
-#include "pipeline/ingest_node.h"
-#include "pipeline/lifecycle.h"
-#include "util/build_info.h"
-#include "util/cli_config.h"
-#include "util/logging.h"
+#include "runtime/metrics_server.h"
+#include "nodes/ingest_node.h"
+#include "runtime/lifecycle.h"
+#include "base/build_info.h"
+#include "base/cli_config.h"
+#include "base/logging.h"
+#include "codec_torch/neural_codecs.h"
 
 int main(int argc, char** argv) {
   daqz::IngestConfig c;
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     daqz::setup_logging(c.node_id, log_level);
+    daqz::register_neural_codecs();  // bcae, jet-ae; the node registers the classic codecs itself
     for (const auto& p : params) {
       const auto eq = p.find('=');
       if (eq == std::string::npos) throw std::invalid_argument("--codec-param '" + p + "' is not key=value");

@@ -3,12 +3,12 @@
 // nodes once durable. See core/storage/sink_node.h.
 #include <spdlog/spdlog.h>
 
-#include "metrics/metrics_server.h"
-#include "pipeline/lifecycle.h"
-#include "storage/sink_node.h"
-#include "util/build_info.h"
-#include "util/cli_config.h"
-#include "util/logging.h"
+#include "runtime/metrics_server.h"
+#include "runtime/lifecycle.h"
+#include "nodes/sink_node.h"
+#include "base/build_info.h"
+#include "base/cli_config.h"
+#include "base/logging.h"
 
 int main(int argc, char** argv) {
   daqz::SinkConfig c;

@@ -8,10 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
-#include "models/model_card.h"
-#include "storage/record_decoder.h"
+#include "codec/model_card.h"
+#include "codec_classic/record_decoder.h"
 #include "storage/segment.h"
-#include "wedge/npy.h"
+#include "base/npy.h"
 
 namespace {
 

@@ -17,12 +17,12 @@
 #include <unistd.h>
 
 #include "command.h"
-#include "eval/metrics.h"
-#include "models/model_card.h"
-#include "storage/record_decoder.h"
+#include "base/reconstruction_metrics.h"
+#include "codec/model_card.h"
+#include "codec_classic/record_decoder.h"
 #include "storage/segment.h"
-#include "util/process.h"
-#include "wedge/npy.h"
+#include "testing/process.h"
+#include "base/npy.h"
 
 namespace {
 namespace fs = std::filesystem;

@@ -15,8 +15,8 @@
 #include <memory>
 
 #include "command.h"
-#include "eval/jet_eval.h"
-#include "eval/wedge_eval.h"
+#include "offline/jet_eval.h"
+#include "offline/wedge_eval.h"
 
 namespace daqz::cli {
 namespace {

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
-#include "storage/hdf5_export.h"
+#include "offline/hdf5_export.h"
 #include "storage/segment.h"
 
 namespace {

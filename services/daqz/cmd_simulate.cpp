@@ -18,10 +18,10 @@
 #include <thread>
 
 #include "command.h"
-#include "jets/jet_generator.h"
+#include "sim/jet_generator.h"
 #include "sim/tpc_config.h"
 #include "sim/tpc_simulator.h"
-#include "wedge/npy.h"
+#include "base/npy.h"
 
 namespace daqz::cli {
 namespace {

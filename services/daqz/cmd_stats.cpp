@@ -14,8 +14,8 @@
 
 #include "command.h"
 #include "sim/tpcml_hdf5.h"
-#include "wedge/npy.h"
-#include "wedge/stats.h"
+#include "base/npy.h"
+#include "base/stats.h"
 
 namespace daqz::cli {
 namespace {

@@ -10,7 +10,9 @@
 
 #include "command.h"
 #include "train/bcae_trainer.h"
-#include "train/jet_trainer.h"
+#ifndef DAQZ_TORCH_ONLY  // the torch-only daqz-train (GPU machines) trains BCAE architectures only
+#include "offline/jet_trainer.h"
+#endif
 
 namespace daqz::cli {
 namespace {
@@ -31,6 +33,11 @@ std::string reconstruct_command(const CLI::App& sub) {
 // `daqz train --arch jet-*` runs the jet trainer (core/train/jet_trainer.h) with the options both share;
 // jet-only options (--latent, --train-jets, ...) are on `daqz train-jets`.
 int run_jet_arch(const BcaeTrainConfig& cfg, const CLI::App& sub) {
+#ifdef DAQZ_TORCH_ONLY
+  (void)sub;
+  throw std::invalid_argument("--arch " + cfg.arch + " needs the full build's `daqz train`; this torch-only "
+                              "daqz-train trains BCAE architectures only");
+#else
   auto given = [&](const char* name) { return sub.get_option(name)->count() > 0; };
   JetTrainOptions o;
   o.arch = cfg.arch;
@@ -48,6 +55,7 @@ int run_jet_arch(const BcaeTrainConfig& cfg, const CLI::App& sub) {
   if (given("--weight-decay")) o.weight_decay = cfg.weight_decay;
   if (given("--threads")) o.threads = cfg.threads;
   return run_jet_training(o);
+#endif
 }
 
 int run_train(BcaeTrainConfig cfg, const CLI::App& sub) {

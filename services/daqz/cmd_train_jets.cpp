@@ -7,7 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "command.h"
-#include "train/jet_trainer.h"
+#include "offline/jet_trainer.h"
 
 namespace daqz::cli {
 namespace {

@@ -6,8 +6,12 @@
 #include <exception>
 
 #include "command.h"
-#include "util/build_info.h"
-#include "util/logging.h"
+#include "base/build_info.h"
+#include "base/logging.h"
+#include "codec_torch/neural_codecs.h"
+#ifndef DAQZ_TORCH_ONLY
+#include "codec_classic/classic_codecs.h"
+#endif
 
 namespace daqz::cli {
 std::vector<CommandEntry>& command_registry() {
@@ -22,6 +26,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   // Logs go to stderr so that --json output on stdout stays machine-readable.
   daqz::setup_logging("daqz", "info");
+  daqz::register_neural_codecs();
+#ifndef DAQZ_TORCH_ONLY
+  daqz::register_classic_codecs();
+#endif
   int exit_code = 0;
   auto& registry = daqz::cli::command_registry();
   std::sort(registry.begin(), registry.end(),

@@ -8,8 +8,8 @@
 #include <limits>
 #include <random>
 
-#include "jets/jet_generator.h"
-#include "jets/jet_schema.h"
+#include "sim/jet_generator.h"
+#include "codec/jet_schema.h"
 
 namespace daqz {
 namespace {

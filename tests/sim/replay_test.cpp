@@ -5,7 +5,7 @@
 
 #include "sim/tpcml_hdf5.h"
 #include "sim/wedge_source.h"
-#include "wedge/npy.h"
+#include "base/npy.h"
 
 namespace daqz {
 namespace {

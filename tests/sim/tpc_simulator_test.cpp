@@ -8,7 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "wedge/stats.h"
+#include "base/stats.h"
 
 namespace daqz {
 namespace {

@@ -9,11 +9,11 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include "models/state_dict.h"
+#include "codec_torch/state_dict.h"
 #include "train/bcae_loss.h"
 #include "train/bcae_trainer.h"
-#include "util/sha256.h"
-#include "wedge/npy.h"
+#include "base/sha256.h"
+#include "base/npy.h"
 
 namespace daqz {
 namespace {

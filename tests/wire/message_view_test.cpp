@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "eval/synthetic_wedges.h"
+#include "support/synthetic_wedges.h"
 #include "wire/wedge_payload_view.h"
 
 namespace daqz {

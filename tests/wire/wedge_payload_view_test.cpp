@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "eval/synthetic_wedges.h"
+#include "support/synthetic_wedges.h"
 #include "wire/wedge_payload.h"
 
 namespace daqz {

@@ -1,0 +1,63 @@
+#include "runtime/metrics_server.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "base/build_info.h"
+
+namespace daqz {
+
+MetricsServer::MetricsServer(const std::string& bind_address, const std::string& service, const std::string& device)
+    : registry_(std::make_shared<prometheus::Registry>()) {
+  const BuildInfo& b = build_info();
+  add_gauge(*registry_, "daqz_build_info", "Build of this daqz process (value is always 1)",
+            {{"version", b.version},
+             {"git_hash", b.git_hash},
+             {"torch_version", b.torch_version},
+             {"cuda_compiled", b.cuda_compiled ? "true" : "false"},
+             {"service", service},
+             {"device", device}})
+      .Set(1);
+  if (bind_address.empty()) return;
+  exposer_ = std::make_unique<HttpExposer>(bind_address, registry_);
+  std::string host = bind_address.substr(0, bind_address.rfind(':'));
+  if (host.empty() || host == "0.0.0.0" || host == "*") host = "127.0.0.1";
+  url_ = "http://" + host + ":" + std::to_string(exposer_->port()) + "/metrics";
+}
+
+void MetricsServer::set_health(std::function<std::string()> health) {
+  if (exposer_) exposer_->set_health(std::move(health));
+}
+
+MetricsServer::~MetricsServer() = default;
+
+RejectCounters add_reject_counters(prometheus::Registry& r, const std::string& name) {
+  RejectCounters out{};
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i] = &add_counter(r, name, "Frames rejected, by reason", {{"reason", reject_reason_label(RejectReason(i))}});
+  return out;
+}
+
+prometheus::Histogram::BucketBoundaries exponential_buckets(double start, double factor, int count) {
+  prometheus::Histogram::BucketBoundaries b;
+  for (int i = 0; i < count; ++i) b.push_back(start * std::pow(factor, i));
+  return b;
+}
+
+prometheus::Counter& add_counter(prometheus::Registry& r, const std::string& name, const std::string& help,
+                                 const std::map<std::string, std::string>& labels) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(r).Add(labels);
+}
+
+prometheus::Gauge& add_gauge(prometheus::Registry& r, const std::string& name, const std::string& help,
+                             const std::map<std::string, std::string>& labels) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(r).Add(labels);
+}
+
+prometheus::Histogram& add_histogram(prometheus::Registry& r, const std::string& name, const std::string& help,
+                                     const prometheus::Histogram::BucketBoundaries& buckets,
+                                     const std::map<std::string, std::string>& labels) {
+  return prometheus::BuildHistogram().Name(name).Help(help).Register(r).Add(labels, buckets);
+}
+
+}  // namespace daqz
