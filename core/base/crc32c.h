@@ -1,5 +1,10 @@
 // CRC32C (Castagnoli, polynomial 0x1EDC6F41, reflected), as used by iSCSI, ext4 and the daqz wire
-// format. Uses the SSE4.2 crc32 instruction when the CPU has it, a table otherwise.
+// format. Chooses the fastest implementation this CPU runs once, at first use:
+//   x86-64 with SSE4.2: the crc32 instruction on three interleaved streams (util/crc32c_x86.cpp);
+//   aarch64 with the CRC extension: the crc32c instructions (util/crc32c_arm.cpp);
+//   anything else: a portable slice-by-8 table.
+// Every implementation gives the same result (tests/util/crc32c_test.cpp checks all of them against
+// the byte-wise reference on every length 0..300, unaligned starts and large buffers).
 //
 //   uint32_t c = crc32c(data, size);             // one shot
 //   uint32_t c2 = crc32c_extend(c, more, n);     // continue over a second buffer
@@ -14,5 +19,8 @@ namespace daqz {
 
 uint32_t crc32c_extend(uint32_t crc, const void* data, size_t size);
 inline uint32_t crc32c(const void* data, size_t size) { return crc32c_extend(0, data, size); }
+
+// Which implementation crc32c_extend dispatches to: "sse4.2-3way", "armv8-crc" or "slice-by-8".
+const char* crc32c_implementation();
 
 }  // namespace daqz

@@ -54,25 +54,49 @@ SparseWedge to_sparse(const DenseWedge& dense) {
   return out;
 }
 
-DenseWedge to_dense(const SparseWedge& sparse) {
+namespace {
+
+template <typename T>
+void scatter_runs(const SparseWedge& sparse, T* dense, size_t dense_size, bool already_zero) {
   const WedgeShape& s = sparse.shape;
-  DenseWedge out(s);
-  size_t offset = 0;
+  if (dense_size != s.voxels())
+    throw std::invalid_argument("to_dense: buffer holds " + std::to_string(dense_size) + " values, shape " +
+                                s.str() + " needs " + std::to_string(s.voxels()));
+  if (!already_zero) std::fill(dense, dense + dense_size, T(0));
+  const PadSplit split(s.layer);
+  const uint16_t* values = sparse.values.data();
+  size_t remaining = sparse.values.size();
   for (const PadRun& r : sparse.runs) {
     if (r.pad >= s.pads() || size_t(r.t_start) + r.length > s.time)
       throw std::invalid_argument("to_dense: run (pad " + std::to_string(r.pad) + ", t " +
                                   std::to_string(r.t_start) + ", length " +
                                   std::to_string(r.length) + ") lies outside shape " + s.str());
-    if (offset + r.length > sparse.values.size())
-      throw std::invalid_argument("to_dense: runs need more values than the wedge carries");
-    const uint32_t a = r.pad / s.layer, l = r.pad % s.layer;
-    for (uint32_t i = 0; i < r.length; ++i) out.at(a, r.t_start + i, l) = sparse.values[offset + i];
-    offset += r.length;
+    if (r.length > remaining) throw std::invalid_argument("to_dense: runs need more values than the wedge carries");
+    // One pad's run is a strided column: consecutive time bins lie `layer` elements apart.
+    const uint32_t a = split.azimuth(r.pad);
+    T* column = dense + (size_t(a) * s.time + r.t_start) * s.layer + split.layer(r.pad, a);
+    for (uint32_t i = 0; i < r.length; ++i) column[size_t(i) * s.layer] = T(values[i]);
+    values += r.length;
+    remaining -= r.length;
   }
-  if (offset != sparse.values.size())
-    throw std::invalid_argument("to_dense: " + std::to_string(sparse.values.size() - offset) +
-                                " values are not covered by any run");
+  if (remaining != 0)
+    throw std::invalid_argument("to_dense: " + std::to_string(remaining) + " values are not covered by any run");
+}
+
+}  // namespace
+
+DenseWedge to_dense(const SparseWedge& sparse) {
+  DenseWedge out(sparse.shape);  // zero-filled by the constructor
+  scatter_runs(sparse, out.adc.data(), out.adc.size(), /*already_zero=*/true);
   return out;
+}
+
+void to_dense_into(const SparseWedge& sparse, uint16_t* dense, size_t dense_size) {
+  scatter_runs(sparse, dense, dense_size, /*already_zero=*/false);
+}
+
+void to_dense_into(const SparseWedge& sparse, float* dense, size_t dense_size) {
+  scatter_runs(sparse, dense, dense_size, /*already_zero=*/false);
 }
 
 size_t wedge_payload_size(const SparseWedge& w) { return 2 * (3 * w.runs.size() + w.values.size()); }

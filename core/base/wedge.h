@@ -53,6 +53,19 @@ struct DenseWedge {
   size_t nonzero() const;
 };
 
+// pad -> (azimuth, layer) by multiplying with a reciprocal: the layer count is only known at run time, and a
+// hardware division per run costs more than the rest of a dense decoder's per-run work. Exact for every
+// pad < 2^16 and layer count < 2^24 (the rounding error of the 40-bit reciprocal stays below 2^-24).
+struct PadSplit {
+  explicit PadSplit(uint32_t layer_count)
+      : layers(layer_count), reciprocal(((uint64_t(1) << 40) + layer_count - 1) / layer_count) {}
+  uint32_t azimuth(uint32_t pad) const { return uint32_t((uint64_t(pad) * reciprocal) >> 40); }
+  uint32_t layer(uint32_t pad, uint32_t azimuth_of_pad) const { return pad - azimuth_of_pad * layers; }
+
+  uint32_t layers;
+  uint64_t reciprocal;
+};
+
 // One run of consecutive nonzero time bins on one pad. pad = azimuth * layers + layer.
 struct PadRun {
   uint16_t pad = 0;
@@ -75,6 +88,11 @@ void zero_suppress(DenseWedge& wedge);
 SparseWedge to_sparse(const DenseWedge& dense);
 // Runs -> dense. Throws std::invalid_argument if a run lies outside the shape.
 DenseWedge to_dense(const SparseWedge& sparse);
+// The same into a caller-owned buffer of exactly sparse.shape.voxels() elements (zeros written where no
+// run lies), so decoders fill a tensor or a reused buffer without a dense intermediate. Same checks and
+// exceptions as to_dense (a wrong buffer size too); on a throw the buffer's contents are unspecified.
+void to_dense_into(const SparseWedge& sparse, uint16_t* dense, size_t dense_size);
+void to_dense_into(const SparseWedge& sparse, float* dense, size_t dense_size);
 
 // Bytes of the wedge's zero-suppressed wire payload (wire/wedge_payload.h: three uint16 words per run
 // plus one per value): the "original size" codecs record, without serialising.

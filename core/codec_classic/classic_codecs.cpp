@@ -5,6 +5,7 @@
 #include "codec/codec.h"
 #include "codec_classic/lossless_codec.h"
 #include "codec_classic/lossless_jet_codec.h"
+#include "codec_classic/passthrough_codec.h"
 #include "codec_classic/zfp_codec.h"
 
 namespace daqz {
@@ -14,9 +15,10 @@ void register_classic_codecs() {
   std::call_once(once, [] {
     register_wedge_codec(kLosslessCodecId, [](const CodecOptions& o) -> std::unique_ptr<WedgeCodec> {
       auto it = o.params.find("zstd_level");
-      return std::make_unique<LosslessCodec>(it == o.params.end() ? 3 : std::stoi(it->second));
+      return std::make_unique<LosslessCodec>(it == o.params.end() ? kLosslessDefaultLevel : std::stoi(it->second));
     });
     register_wedge_codec(kZfpCodecId, &make_zfp_codec);
+    register_wedge_codec(kPassthroughCodecId, &make_passthrough_codec);
     register_jet_codec(kLosslessJetCodecId, [](const CodecOptions&) -> std::unique_ptr<JetCodec> {
       return std::make_unique<LosslessJetCodec>();
     });

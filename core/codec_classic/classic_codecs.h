@@ -1,5 +1,5 @@
-// Registers this layer's codecs in the process's codec registry (codec/codec.h): lossless and zfp
-// for wedges, jet-lossless for jets. Every binary that encodes or decodes calls it once at start
+// Registers this layer's codecs in the process's codec registry (codec/codec.h): lossless, zfp and
+// passthrough for wedges, jet-lossless for jets. Every binary that encodes or decodes calls it once at start
 // (idempotent, thread-safe); the ingest node and the record decoder call it themselves.
 //
 //   register_classic_codecs();

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "base/crc32c.h"
+#include "wire/message_view.h"
 #include "wire/wedge_payload.h"
 
 namespace daqz {
@@ -27,10 +28,6 @@ Message make_base(wire::Kind kind, const std::string& source, uint64_t sequence)
 }
 
 [[noreturn]] void reject(RejectReason r, const std::string& what) { throw ValidationError(r, what); }
-
-std::string describe(const wire::Envelope& e) {
-  return "message (source '" + e.source_id() + "', sequence " + std::to_string(e.sequence()) + ")";
-}
 
 }  // namespace
 
@@ -86,76 +83,39 @@ Message make_end_of_stream(const std::string& source, uint64_t sequence) {
 
 Message parse_message(const void* envelope, size_t envelope_size, const void* payload, size_t payload_size,
                       bool has_payload, const ValidationLimits& limits) {
-  if (envelope_size == 0) reject(RejectReason::kTruncated, "message has an empty envelope frame");
-  if (envelope_size > limits.max_envelope_bytes)
-    reject(RejectReason::kOversize, "envelope of " + std::to_string(envelope_size) + " bytes exceeds " +
-                                        std::to_string(limits.max_envelope_bytes));
+  MessageView view = parse_envelope(envelope, envelope_size, payload, payload_size, has_payload, limits);
+  verify_payload_crc(view);
   Message m;
-  if (!m.envelope.ParseFromArray(envelope, int(envelope_size)))
-    reject(RejectReason::kBadEnvelope, "first frame (" + std::to_string(envelope_size) +
-                                           " bytes) is not a daqz Envelope");
-  const wire::Envelope& e = m.envelope;
-  if (e.schema_version() == 0 || e.schema_version() > kSchemaVersion)
-    reject(RejectReason::kSchemaVersion, describe(e) + " has schema version " +
-                                             std::to_string(e.schema_version()) + ", this build reads 1.." +
-                                             std::to_string(kSchemaVersion));
-  if (!wire::Kind_IsValid(e.kind()) || e.kind() == wire::KIND_UNSPECIFIED)
-    reject(RejectReason::kUnknownKind, describe(e) + " has unknown kind " + std::to_string(int(e.kind())));
-  const bool needs_payload = e.kind() == wire::KIND_WEDGE_ZS || e.kind() == wire::KIND_JET_BATCH ||
-                             e.kind() == wire::KIND_ENCODED_RECORD;
-  if (needs_payload && !has_payload)
-    reject(RejectReason::kTruncated, describe(e) + " lacks its payload frame");
-  if (has_payload) {
-    if (payload_size > limits.max_payload_bytes)
-      reject(RejectReason::kOversize, describe(e) + " payload of " + std::to_string(payload_size) +
-                                          " bytes exceeds the limit " + std::to_string(limits.max_payload_bytes));
-    if (payload_size != e.payload_bytes())
-      reject(RejectReason::kTruncated, describe(e) + " payload has " + std::to_string(payload_size) +
-                                           " bytes, the envelope says " + std::to_string(e.payload_bytes()));
-    const uint32_t crc = crc32c(payload, payload_size);
-    if (crc != e.payload_crc32c())
-      reject(RejectReason::kBadCrc, describe(e) + " payload CRC32C is " + std::to_string(crc) +
-                                        ", the envelope says " + std::to_string(e.payload_crc32c()));
-    const auto* p = static_cast<const uint8_t*>(payload);
-    m.payload.assign(p, p + payload_size);
-  }
+  m.envelope = std::move(view.envelope);
+  if (view.has_payload) m.payload.assign(view.payload.data, view.payload.data + view.payload.size);
   return m;
 }
 
 SparseWedge wedge_from_message(const Message& m, const WedgeShape& expected) {
-  const wire::Envelope& e = m.envelope;
-  if (e.kind() != wire::KIND_WEDGE_ZS) reject(RejectReason::kUnknownKind, describe(e) + " is not a wedge");
-  if (e.dtype() != wire::DTYPE_UINT16)
-    reject(RejectReason::kWrongDtype, describe(e) + " wedge must be uint16, got dtype " + std::to_string(e.dtype()));
-  if (e.shape_size() != 3 ||
-      WedgeShape{e.shape(0), e.shape(1), e.shape(2)} != expected) {
-    std::string got = "(";
-    for (int i = 0; i < e.shape_size(); ++i) got += (i ? ", " : "") + std::to_string(e.shape(i));
-    reject(RejectReason::kWrongShape, describe(e) + " has wedge shape " + got + "), expected " + expected.str());
-  }
+  check_wedge_envelope(m.envelope, expected);
   return parse_wedge_payload(m.payload.data(), m.payload.size(), expected);
 }
 
 JetBatch jets_from_message(const Message& m) {
   const wire::Envelope& e = m.envelope;
-  if (e.kind() != wire::KIND_JET_BATCH) reject(RejectReason::kUnknownKind, describe(e) + " is not a jet batch");
+  if (e.kind() != wire::KIND_JET_BATCH) reject(RejectReason::kUnknownKind, describe_message(e) + " is not a jet batch");
   if (e.dtype() != wire::DTYPE_FLOAT32)
-    reject(RejectReason::kWrongDtype, describe(e) + " jets must be float32");
+    reject(RejectReason::kWrongDtype, describe_message(e) + " jets must be float32");
   if (e.shape_size() != 2 || e.shape(0) == 0 || e.shape(1) == 0 || e.shape(1) > 64)
-    reject(RejectReason::kWrongShape, describe(e) + " jet batch must have shape (N > 0, 0 < F <= 64)");
+    reject(RejectReason::kWrongShape, describe_message(e) + " jet batch must have shape (N > 0, 0 < F <= 64)");
   JetBatch b;
   b.schema_id = e.feature_schema_id();
   b.n = e.shape(0);
   b.f = e.shape(1);
   if (m.payload.size() != size_t(b.n) * b.f * sizeof(float))
-    reject(RejectReason::kWrongShape, describe(e) + " payload of " + std::to_string(m.payload.size()) +
+    reject(RejectReason::kWrongShape, describe_message(e) + " payload of " + std::to_string(m.payload.size()) +
                                           " bytes does not hold " + std::to_string(b.n) + " x " +
                                           std::to_string(b.f) + " float32");
   b.values.resize(size_t(b.n) * b.f);
   std::memcpy(b.values.data(), m.payload.data(), m.payload.size());
   for (size_t i = 0; i < b.values.size(); ++i)
     if (!std::isfinite(b.values[i]))
-      reject(RejectReason::kNonFinite, describe(e) + " jet " + std::to_string(i / b.f) + " feature " +
+      reject(RejectReason::kNonFinite, describe_message(e) + " jet " + std::to_string(i / b.f) + " feature " +
                                            std::to_string(i % b.f) + " is not finite");
   return b;
 }
@@ -163,9 +123,9 @@ JetBatch jets_from_message(const Message& m) {
 EncodedRecord record_from_message(const Message& m) {
   const wire::Envelope& e = m.envelope;
   if (e.kind() != wire::KIND_ENCODED_RECORD || !e.has_record_meta())
-    reject(RejectReason::kBadRecord, describe(e) + " is not an encoded record with metadata");
+    reject(RejectReason::kBadRecord, describe_message(e) + " is not an encoded record with metadata");
   const wire::RecordMeta& meta = e.record_meta();
-  if (meta.codec_id().empty()) reject(RejectReason::kBadRecord, describe(e) + " record lacks a codec id");
+  if (meta.codec_id().empty()) reject(RejectReason::kBadRecord, describe_message(e) + " record lacks a codec id");
   EncodedRecord r;
   r.codec_id = meta.codec_id();
   r.model_name = meta.model_name();

@@ -10,7 +10,9 @@
 //   SparseWedge back = parse_wedge_payload(bytes.data(), bytes.size(), kOuterWedgeShape);
 //
 // parse_wedge_payload validates everything and throws ValidationError (kTruncated, kBadRuns,
-// kAdcRange) with a message naming the offending run. Thread-safe.
+// kAdcRange) with a message naming the offending run. Thread-safe. The receive path's allocation-free
+// forms (validate only, decode into a reused SparseWedge or a dense buffer, straight from a
+// PayloadView) are in wire/wedge_payload_view.h.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +24,7 @@
 
 namespace daqz {
 
+// Throws std::invalid_argument unless wedge.values holds exactly the values its runs cover.
 std::vector<uint8_t> serialize_wedge_payload(const SparseWedge& wedge);
 SparseWedge parse_wedge_payload(const uint8_t* data, size_t size, WedgeShape shape);
 

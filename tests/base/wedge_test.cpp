@@ -70,5 +70,43 @@ TEST(Wedge, ToDenseRejectsValueCountMismatch) {
   EXPECT_THROW(to_dense(s), std::invalid_argument);
 }
 
+TEST(Wedge, ToDenseIntoEqualsToDenseAndOverwritesTheWholeBuffer) {
+  const WedgeShape shape{3, 12, 4};
+  for (double occ : {0.0, 0.2, 1.0}) {
+    const SparseWedge s = to_sparse(random_wedge(shape, occ, 7));
+    const DenseWedge expected = to_dense(s);
+    std::vector<uint16_t> u16(shape.voxels(), 4242);  // a dirty, reused buffer
+    to_dense_into(s, u16.data(), u16.size());
+    EXPECT_EQ(u16, expected.adc) << "occupancy " << occ;
+    std::vector<float> f32(shape.voxels(), -1.0f);
+    to_dense_into(s, f32.data(), f32.size());
+    EXPECT_EQ(f32, std::vector<float>(expected.adc.begin(), expected.adc.end())) << "occupancy " << occ;
+  }
+}
+
+TEST(Wedge, ToDenseIntoChecksBufferSizeAndRuns) {
+  SparseWedge s;
+  s.shape = WedgeShape{2, 10, 2};
+  s.runs = {PadRun{0, 8, 5}};
+  s.values.assign(5, 100);
+  std::vector<float> buf(s.shape.voxels());
+  EXPECT_THROW(to_dense_into(s, buf.data(), buf.size()), std::invalid_argument);  // outside the shape
+  s.runs = {PadRun{0, 0, 5}};
+  EXPECT_THROW(to_dense_into(s, buf.data(), buf.size() - 1), std::invalid_argument);  // wrong size
+  s.values.assign(4, 100);
+  EXPECT_THROW(to_dense_into(s, buf.data(), buf.size()), std::invalid_argument);  // too few values
+}
+
+TEST(Wedge, PadSplitIsExactForEverySixteenBitPad) {
+  for (uint32_t layers : {1u, 2u, 3u, 7u, 16u, 17u, 48u, 249u, 1000u, 4097u, 65535u, 65536u, (1u << 24) - 1}) {
+    const PadSplit split(layers);
+    for (uint32_t pad = 0; pad < 65536; ++pad) {
+      const uint32_t a = split.azimuth(pad);
+      ASSERT_EQ(a, pad / layers) << "pad " << pad << ", layers " << layers;
+      ASSERT_EQ(split.layer(pad, a), pad % layers) << "pad " << pad << ", layers " << layers;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace daqz

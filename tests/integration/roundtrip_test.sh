@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Walking skeleton, end to end as real processes over tcp://127.0.0.1: daqz-felix-sim streams
-# simulated wedges and jets -> daqz-ingest (lossless codec) -> daqz-sink -> segment files ->
+# simulated wedges and jets -> daqz-ingest (lossless codec, or $CODEC) -> daqz-sink -> segment files ->
 # daqz decode; every decoded wedge and jet batch must be bit-identical to what was sent.
 source "$(dirname "$0")/lib.sh"
 COUNT=${COUNT:-120}
+CODEC=${CODEC:-lossless}  # any lossless wedge codec
 DATA=$(free_port); SINK=$(free_port); ACK=$(free_port)
 
 start sink "$BIN/daqz-sink" --listen "tcp://127.0.0.1:$SINK" --out "$WORK/segments" --quarantine "$WORK/sink.q"
 SINK_PID=$LAST_PID
 start ingest "$BIN/daqz-ingest" --listen "tcp://127.0.0.1:$DATA" --sink "tcp://127.0.0.1:$SINK" \
-  --ack-listen "tcp://127.0.0.1:$ACK" --quarantine "$WORK/ingest.q" --workers 2
+  --ack-listen "tcp://127.0.0.1:$ACK" --quarantine "$WORK/ingest.q" --workers 2 --wedge-codec "$CODEC"
 INGEST_PID=$LAST_PID
 
 "$BIN/daqz-felix-sim" --endpoint "tcp://127.0.0.1:$DATA" --count "$COUNT" --jets --seed 7 \
@@ -22,6 +23,8 @@ stop "$SINK_PID"; [ "$STOP_RC" = 0 ] || fail "sink did not stop cleanly (exit $S
 
 "$BIN/daqz" decode "$WORK/segments" --out "$WORK/decoded" --json > "$WORK/decode.json" || fail "decode failed"
 echo "decode: $(cat "$WORK/decode.json")"
+# Records name their codec (record_meta.codec_id): the segments must hold some of $CODEC's.
+grep -rqa -- "$CODEC" "$WORK/segments" || fail "no record in the segments was written by the codec '$CODEC'"
 
 sent=0; mismatched=0
 for f in "$WORK"/sent/*.npy; do
