@@ -1,8 +1,8 @@
-#include "nodes/ingest_metrics.h"
+#include "nodes/ingest_stats.h"
 
 namespace daqz {
 
-IngestMetrics::IngestMetrics(prometheus::Registry& r, double target, double target_bytes)
+IngestStats::IngestStats(prometheus::Registry& r, const IngestTargets& targets)
     : messages_in_wedge(add_counter(r, "daqz_ingest_messages_received_total", "Valid data messages received", {{"kind", "wedge"}})),
       messages_in_jets(add_counter(r, "daqz_ingest_messages_received_total", "Valid data messages received", {{"kind", "jets"}})),
       end_of_stream(add_counter(r, "daqz_ingest_end_of_stream_total", "End-of-stream markers received")),
@@ -40,9 +40,47 @@ IngestMetrics::IngestMetrics(prometheus::Registry& r, double target, double targ
       latency(add_histogram(r, "daqz_ingest_end_to_end_latency_seconds",
                             "From the sender's timestamp to the record's send to a sink",
                             exponential_buckets(1e-4, 2, 18))) {
-  rejected_by_reason = add_reject_counters(r, "daqz_ingest_frames_rejected_total");
-  target_wedges_per_second.Set(target);
-  target_bytes_per_second.Set(target_bytes);
+  rejected_by_reason_ = add_reject_counters(r, "daqz_ingest_frames_rejected_total");
+  for (size_t i = 0; i < stage_cpu_.size(); ++i)
+    stage_cpu_[i] = &add_counter(r, "daqz_ingest_stage_cpu_seconds_total", "CPU time spent per pipeline stage",
+                                 {{"stage", ingest_stage_label(IngestStage(i))}});
+  target_wedges_per_second.Set(targets.wedges_per_second);
+  target_bytes_per_second.Set(targets.bytes_per_second);
+}
+
+const char* ingest_stage_label(IngestStage stage) {
+  switch (stage) {
+    case IngestStage::kReceive: return "receive";
+    case IngestStage::kValidate: return "validate";
+    case IngestStage::kEncode: return "encode";
+    case IngestStage::kSend: return "send";
+    case IngestStage::kCount: break;
+  }
+  return "unknown";
+}
+
+void IngestStats::count_wedge_compression(uint64_t dense_bytes, uint64_t stored_bytes) {
+  const double dense = double(dense_wedge_bytes_ += dense_bytes);
+  compression_ratio_wedge.Set(dense / double(stored_wedge_bytes_ += stored_bytes));
+}
+
+void IngestStats::count_jet_compression(uint64_t dense_bytes, uint64_t stored_bytes) {
+  const double dense = double(dense_jet_bytes_ += dense_bytes);
+  compression_ratio_jets.Set(dense / double(stored_jet_bytes_ += stored_bytes));
+}
+
+IngestStats::Counts IngestStats::counts() const {
+  auto n = [](const prometheus::Counter& c) { return uint64_t(c.Value()); };
+  Counts c;
+  c.received = n(messages_in_wedge) + n(messages_in_jets);
+  for (const prometheus::Counter* r : rejected_by_reason_) c.rejected += n(*r);
+  c.wedges_encoded = n(wedges_encoded);
+  c.jets_encoded = n(jets_encoded);
+  c.fallback = n(fallback_wedge) + n(fallback_jets);
+  c.sent = n(records_out);
+  c.acked = n(acks);
+  c.resent = n(resent);
+  return c;
 }
 
 }  // namespace daqz

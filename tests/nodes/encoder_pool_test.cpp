@@ -1,0 +1,125 @@
+// The encoder pool alone (no sockets): items in as the receivers hand them over, records out; bad
+// items rejected one by one without stopping their batch; stop() finishes what was queued.
+#include "nodes/encoder_pool.h"
+
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+
+#include "base/crc32c.h"
+#include "codec/codec.h"
+#include "support/synthetic_wedges.h"
+#include "wire/message.h"
+#include "wire/message_view.h"
+
+namespace daqz {
+namespace {
+
+namespace fs = std::filesystem;
+
+IngestItem item_from(const Message& m) {
+  IngestItem item;
+  item.envelope = m.envelope;
+  const std::string env = m.envelope.SerializeAsString();
+  item.frames.emplace_back(env.data(), env.size());
+  if (!m.payload.empty()) item.frames.emplace_back(m.payload.data(), m.payload.size());
+  return item;
+}
+
+struct PoolFixture : ::testing::Test {
+  prometheus::Registry registry;
+  IngestStats stats{registry, {}};
+  fs::path dir = fs::path(::testing::TempDir()) / ("encoder_pool_" + std::to_string(::getpid()));
+  std::unique_ptr<IngestRejects> rejects;
+  CodecSpec codecs;
+  std::mutex mu;
+  std::map<uint64_t, Message> out;
+  int ready = 0;
+
+  void SetUp() override {
+    fs::create_directories(dir);
+    rejects = std::make_unique<IngestRejects>((dir / "q").string(), stats);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  std::unique_ptr<EncoderPool> make_pool(int workers, size_t max_batch) {
+    EncoderPoolConfig c;
+    c.workers = workers;
+    c.max_batch = max_batch;
+    c.queue_capacity = 4;
+    return std::make_unique<EncoderPool>(
+        c, codecs, stats, *rejects, nullptr,
+        [this](ForwardItem&& f) {
+          std::lock_guard<std::mutex> lock(mu);
+          out[f.message.envelope.sequence()] = std::move(f.message);
+        },
+        [this] {
+          std::lock_guard<std::mutex> lock(mu);
+          ++ready;
+        });
+  }
+};
+
+TEST_F(PoolFixture, EncodesEveryValidItemAndRejectsBadOnesByReason) {
+  auto pool = make_pool(2, 4);
+  std::vector<SparseWedge> sent;
+  for (uint64_t seq = 0; seq < 12; ++seq) {
+    sent.push_back(to_sparse(testing::synthetic_wedge(uint32_t(seq) + 3)));
+    Message m = make_wedge_message(sent.back(), "felix-0", seq);
+    m.envelope.set_run(42);
+    if (seq == 5) m.payload[10] ^= 0x40;                          // corrupted in flight: CRC fails
+    if (seq == 7) {  // an ADC above 10 bits, with a CRC that matches: the run-list check must catch it
+      m.payload[6] = 0xFF, m.payload[7] = 0xFF;  // the first value of the first run
+      m.envelope.set_payload_crc32c(crc32c(m.payload.data(), m.payload.size()));
+    }
+    IngestItem item = item_from(m);
+    ASSERT_TRUE(pool->enqueue(item, std::chrono::seconds(10)));
+  }
+  pool->stop();
+  EXPECT_EQ(ready, 2);
+  EXPECT_EQ(stats.rejected(RejectReason::kBadCrc).Value(), 1);
+  EXPECT_EQ(stats.rejected(RejectReason::kAdcRange).Value(), 1);
+  EXPECT_EQ(stats.counts().rejected, 2u);
+  EXPECT_EQ(stats.counts().wedges_encoded, 10u);
+  ASSERT_EQ(out.size(), 10u);
+  EXPECT_FALSE(out.count(5));
+  EXPECT_FALSE(out.count(7));
+  auto lossless = make_wedge_codec("lossless", {});
+  for (const auto& [seq, m] : out) {
+    EXPECT_EQ(m.envelope.run(), 42u) << seq;
+    EXPECT_EQ(m.envelope.source_id(), "felix-0");
+    const Reconstruction r = lossless->decode(record_from_message(m));
+    EXPECT_EQ(r.rounded().adc, to_dense(sent[seq]).adc) << "sequence " << seq;
+  }
+}
+
+TEST_F(PoolFixture, StopFinishesQueuedItemsAndRefusesNewOnes) {
+  auto pool = make_pool(1, 8);
+  for (uint64_t seq = 0; seq < 4; ++seq) {
+    IngestItem item = item_from(make_wedge_message(to_sparse(testing::synthetic_wedge(9)), "s", seq));
+    ASSERT_TRUE(pool->enqueue(item, std::chrono::seconds(10)));
+  }
+  pool->stop();
+  EXPECT_EQ(out.size(), 4u);
+  EXPECT_FALSE(pool->accepting());
+  IngestItem late = item_from(make_wedge_message(to_sparse(testing::synthetic_wedge(9)), "s", 99));
+  EXPECT_FALSE(pool->enqueue(late, std::chrono::milliseconds(10)));
+  EXPECT_FALSE(late.frames.empty()) << "a refused item must be left with its caller";
+}
+
+TEST_F(PoolFixture, UnloadableCodecFallsBackToLosslessAndCounts) {
+  codecs.wedge_codec = "no-such-codec";
+  auto pool = make_pool(1, 2);
+  IngestItem item = item_from(make_wedge_message(to_sparse(testing::synthetic_wedge(1)), "s", 0));
+  ASSERT_TRUE(pool->enqueue(item, std::chrono::seconds(10)));
+  pool->stop();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(record_from_message(out.at(0)).codec_id, "lossless");
+  EXPECT_EQ(stats.fallback_wedge.Value(), 1);
+}
+
+}  // namespace
+}  // namespace daqz
