@@ -41,7 +41,7 @@ MOVED = {
     "jets/jet_data.h": "sim/jet_data.h",
     # runtime
     "pipeline/bounded_queue.h": "runtime/bounded_queue.h",
-    "pipeline/lifecycle.h": "runtime/lifecycle.h",
+    "pipeline/lifecycle.h": "runtime/device.h",
     "metrics/metrics_server.h": "runtime/metrics_server.h",
     "metrics/http_exposer.h": "runtime/http_exposer.h",
     # nodes

@@ -27,7 +27,6 @@ IngestMetrics::IngestMetrics(prometheus::Registry& r, double target, double targ
       output_capacity(add_gauge(r, "daqz_ingest_queue_capacity", "Queue capacity", {{"queue", "output"}})),
       replay_depth(add_gauge(r, "daqz_ingest_replay_buffer_records", "Records sent but not yet acknowledged")),
       replay_capacity(add_gauge(r, "daqz_ingest_replay_buffer_capacity", "Unacknowledged records kept at most (back-pressure when full)")),
-      state(add_gauge(r, "daqz_ingest_state", "Lifecycle state: 0 init, 1 run, 2 drain, 3 stop")),
       target_wedges_per_second(add_gauge(r, "daqz_ingest_target_wedges_per_second", "FELIX-rate target of this node")),
       target_bytes_per_second(add_gauge(r, "daqz_ingest_target_bytes_per_second", "FELIX-rate target of this node in received bytes")),
       achieved_wedges_per_second(add_gauge(r, "daqz_ingest_achieved_wedges_per_second", "Wedges encoded per second over the last rate window")),

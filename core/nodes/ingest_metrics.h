@@ -39,7 +39,6 @@ struct IngestMetrics {
   prometheus::Gauge& output_capacity;
   prometheus::Gauge& replay_depth;
   prometheus::Gauge& replay_capacity;
-  prometheus::Gauge& state;  // 0 init, 1 run, 2 drain, 3 stop
   prometheus::Gauge& target_wedges_per_second;
   prometheus::Gauge& target_bytes_per_second;
   prometheus::Gauge& achieved_wedges_per_second;  // encoded, over the last rate window

@@ -5,8 +5,10 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "codec/codec.h"
@@ -15,7 +17,8 @@
 #include "codec/model_card.h"
 #include "runtime/bounded_queue.h"
 #include "nodes/ingest_metrics.h"
-#include "runtime/lifecycle.h"
+#include "runtime/health_state.h"
+#include "runtime/metrics_server.h"
 #include "nodes/rate_monitor.h"
 #include "storage/quarantine.h"
 #include "transport/curve.h"
@@ -23,6 +26,7 @@
 #include "transport/reliable_sender.h"
 #include "transport/zmq_io.h"
 #include "wire/message.h"
+#include "wire/record_key.h"
 
 namespace daqz {
 namespace {
@@ -33,6 +37,7 @@ using std::chrono::milliseconds;
 struct WorkItem {
   wire::Kind kind = wire::KIND_WEDGE_ZS;
   std::string source;
+  uint64_t run = 0;  // the source's run: part of the record's identity (wire/record_key.h)
   uint64_t sequence = 0;
   uint64_t sent_ns = 0;  // sender's timestamp, for end-to-end latency
   std::string upstream;  // the sender's reply_to: where to acknowledge once a sink has stored it
@@ -68,7 +73,7 @@ std::string resolve_model_dir(const std::string& model, const std::string& root)
 
 void validate(const IngestConfig& c) {
   auto fail = [](const std::string& what) { throw std::invalid_argument("ingest config: " + what); };
-  if (c.listen.empty()) fail("'listen' needs at least one endpoint");
+  validate(c.node, /*listens=*/true);
   if (c.sinks.empty()) fail("'sink' needs at least one endpoint");
   if (c.workers < 1) fail("'workers' must be >= 1");
   if (c.intra_op_threads < 1) fail("'intra-op-threads' must be >= 1");
@@ -86,10 +91,13 @@ void validate(const IngestConfig& c) {
 }
 
 struct IngestNode::Impl {
-  IngestConfig cfg;
+  const IngestConfig& cfg;
   IngestMetrics metrics;
+  std::shared_ptr<HealthState> health;
+  std::function<bool()> stop_requested;
   zmq::context_t ctx{1};
-  CurveSecurity curve{ctx, cfg.curve};  // after ctx: its ZAP handler closes before the context
+  CurveSecurity curve{ctx, cfg.node.curve};  // after ctx: its ZAP handler closes before the context
+  std::optional<zmq::socket_t> pull;          // after ctx: closed before it
   QuarantineWriter quarantine;
   BoundedQueue<WorkItem> input;
   BoundedQueue<OutItem> output;
@@ -105,14 +113,24 @@ struct IngestNode::Impl {
   std::atomic<int> workers_running{0};
   std::string wedge_model_dir, jet_model_dir;
   bool wedge_codec_ok = true, jet_codec_ok = true;
+  std::mutex codec_status_mu;  // guards the two below (workers report as they load)
+  int workers_loaded = 0;
+  std::string codec_notes;     // codecs that fell back to lossless, for /readyz
+  std::thread sender;
+  std::vector<std::thread> workers;
 
-  Impl(const IngestConfig& c, prometheus::Registry& r)
-      : cfg(c), metrics(r, c.target_wedges_per_second, effective_target_bytes(c)), quarantine(c.quarantine_path),
+  Impl(const IngestConfig& c, DeviceContext& device)
+      : cfg(c),
+        metrics(device.registry, c.target_wedges_per_second, effective_target_bytes(c)),
+        health(device.health),
+        stop_requested(device.stop_requested),
+        quarantine(c.quarantine_path),
         input(c.queue_capacity), output(c.queue_capacity),
         wedge_rate(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(c.rate_window_s))),
         byte_rate(wedge_rate) {
     register_classic_codecs();  // lossless is the fallback of every stream
     curve.require_roles(/*server=*/true, /*client=*/true);
+    prometheus::Registry& r = device.registry;
     curve.count_failures(add_counter(r, "daqz_ingest_auth_failures_total", CurveSecurity::kAuthFailuresHelp));
     wedge_model_dir = resolve_model_dir(cfg.wedge_model, cfg.models_root);
     std::vector<std::string> model_roots{cfg.models_root};
@@ -140,6 +158,7 @@ struct IngestNode::Impl {
     } catch (const std::exception& e) {
       if (cfg.require_model) throw;
       wedge_codec_ok = false;
+      note_codec_problem("wedge codec '" + cfg.wedge_codec + "' unavailable, storing wedges losslessly");
       metrics.codec_unavailable.Increment();
       spdlog::error("wedge codec '{}' unavailable ({}); storing wedges losslessly", cfg.wedge_codec, e.what());
     }
@@ -148,9 +167,31 @@ struct IngestNode::Impl {
     } catch (const std::exception& e) {
       if (cfg.require_model) throw;
       jet_codec_ok = false;
+      note_codec_problem("jet codec '" + cfg.jet_codec + "' unavailable, storing jets losslessly");
       metrics.codec_unavailable.Increment();
       spdlog::error("jet codec '{}' unavailable ({}); storing jets losslessly", cfg.jet_codec, e.what());
     }
+  }
+
+  void note_codec_problem(const std::string& what) {
+    std::lock_guard<std::mutex> lock(codec_status_mu);
+    codec_notes += (codec_notes.empty() ? "" : "; ") + what;
+  }
+
+  // Readiness waits for every worker's codecs: a model loads in seconds on a GPU node.
+  void worker_loaded() {
+    std::lock_guard<std::mutex> lock(codec_status_mu);
+    if (++workers_loaded == cfg.workers) health->set_condition("codecs_loaded", true, codec_notes);
+  }
+
+  // A node that failed between init and drain still stops its threads (the queues close, the
+  // workers and the sender finish what they hold).
+  ~Impl() {
+    input.close();
+    for (auto& t : workers)
+      if (t.joinable()) t.join();
+    output.close();
+    if (sender.joinable()) sender.join();
   }
 
   void reject(RejectReason reason, const std::string& what, const std::vector<uint8_t>& raw) {
@@ -170,11 +211,12 @@ struct IngestNode::Impl {
     bytes_received += bytes;
     try {
       ValidationLimits limits;
-      limits.max_payload_bytes = size_t(cfg.max_message_bytes);
+      limits.max_payload_bytes = size_t(cfg.node.max_message_bytes);
       Message m = message_from_frames(frames, limits);
       const auto& e = m.envelope;
       item.kind = e.kind();
       item.source = e.source_id();
+      item.run = e.run();
       item.sequence = e.sequence();
       item.sent_ns = e.timestamp_ns();
       item.upstream = e.reply_to();
@@ -215,15 +257,13 @@ struct IngestNode::Impl {
     ++received;
   }
 
-  void receive_loop(zmq::socket_t& pull) {
-    while (!stop_requested()) {
-      auto frames = recv_frames(pull, milliseconds(100));
-      metrics.input_depth.Set(double(input.size()));
-      update_rates();
-      if (!frames) continue;
-      WorkItem item;
-      if (accept(*frames, item)) enqueue(item);
-    }
+  void receive_one() {
+    auto frames = recv_frames(*pull, milliseconds(100));
+    metrics.input_depth.Set(double(input.size()));
+    update_rates();
+    if (!frames) return;
+    WorkItem item;
+    if (accept(*frames, item)) enqueue(item);
   }
 
   // Achieved rates against the FELIX-rate target, refreshed about once a second.
@@ -250,7 +290,7 @@ struct IngestNode::Impl {
 
   // Drain: stop new connections, then empty what the socket already holds.
   void drain_socket(zmq::socket_t& pull) {
-    for (const auto& ep : cfg.listen) {
+    for (const auto& ep : cfg.node.listen) {
       try {
         pull.unbind(ep);
       } catch (const zmq::error_t&) {
@@ -281,7 +321,9 @@ struct IngestNode::Impl {
       if (jet_codec_ok) jet_codec = make_jet_codec(cfg.jet_codec, codec_options(jet_model_dir));
     } catch (const std::exception& e) {
       spdlog::error("worker {}: codec failed to load ({}); this worker stores losslessly", index, e.what());
+      note_codec_problem("worker " + std::to_string(index) + ": codec failed to load, storing losslessly");
     }
+    worker_loaded();
     const size_t max_batch = std::min(cfg.max_batch, wedge_codec ? std::max<size_t>(wedge_codec->preferred_batch(), 1)
                                                                  : cfg.max_batch);
     std::vector<WorkItem> batch;
@@ -304,6 +346,7 @@ struct IngestNode::Impl {
         if (batch[i].kind == wire::KIND_WEDGE_ZS) fidelity->offer(batch[i].wedge, records[i]);
         OutItem out{make_record_message(records[i], batch[i].source, batch[i].sequence), batch[i].sent_ns,
                     std::move(batch[i].upstream)};
+        out.message.envelope.set_run(batch[i].run);
         metrics.ratio_in_bytes.Increment(double(records[i].original_bytes));
         metrics.ratio_out_bytes.Increment(double(records[i].bytes.size()));
         output.push(std::move(out));
@@ -360,8 +403,8 @@ struct IngestNode::Impl {
   // it, so a sender that keeps unacknowledged records loses nothing when this node dies.
   void sender_loop() {
     SocketOptions opts;
-    opts.hwm = cfg.hwm;
-    opts.max_message_bytes = cfg.max_message_bytes;
+    opts.hwm = cfg.node.hwm;
+    opts.max_message_bytes = cfg.node.max_message_bytes;
     opts.curve = curve.client();  // CURVE client of the sinks, for records and their acks
     zmq::socket_t push = make_socket(ctx, zmq::socket_type::push, opts);
     connect_all(push, cfg.sinks);
@@ -370,16 +413,16 @@ struct IngestNode::Impl {
     upstream_opts.hwm = 1000;
     upstream_opts.linger_ms = 500;
     upstream_opts.curve = curve.server();  // as the sink does for its acks: the server of the link acknowledges
-    AckPublisher upstream_acks(ctx, cfg.node_id, upstream_opts);
-    std::map<std::pair<std::string, uint64_t>, std::string> upstream_of;  // records in the replay buffer
+    AckPublisher upstream_acks(ctx, cfg.node.node_id, upstream_opts);
+    std::map<RecordKey, std::string> upstream_of;  // records in the replay buffer -> the sender's reply_to
     out.on_blocked = [&] { metrics.backpressure_waits.Increment(); };
     out.on_bytes_sent = [&](uint64_t n) { metrics.bytes_out.Increment(double(n)); };
     out.on_resend = [&] { ++resent, metrics.resent.Increment(); };
-    out.on_ack = [&](const std::string& source, uint64_t sequence) {
+    out.on_ack = [&](const RecordKey& key) {
       ++acked;
       metrics.acks.Increment();
-      if (auto it = upstream_of.find({source, sequence}); it != upstream_of.end()) {
-        upstream_acks.add(it->second, source, sequence);
+      if (auto it = upstream_of.find(key); it != upstream_of.end()) {
+        upstream_acks.add(it->second, key);
         upstream_of.erase(it);
       }
     };
@@ -396,7 +439,7 @@ struct IngestNode::Impl {
         if (output.drained()) break;
         continue;
       }
-      const std::pair<std::string, uint64_t> key{item->message.envelope.source_id(), item->message.envelope.sequence()};
+      const RecordKey key = RecordKey::of(item->message.envelope);
       out.send(std::move(item->message), nullptr);
       ++sent;
       metrics.records_out.Increment();
@@ -413,43 +456,43 @@ struct IngestNode::Impl {
   }
 };
 
-IngestNode::IngestNode(const IngestConfig& config, prometheus::Registry& registry) {
-  validate(config);
-  impl_ = std::make_unique<Impl>(config, registry);
-  impl_->probe_codecs();
-}
-
+IngestNode::IngestNode(IngestConfig config) : config_(std::move(config)) {}
 IngestNode::~IngestNode() = default;
 
-int IngestNode::run() {
+void IngestNode::init(DeviceContext& ctx) {
+  validate(config_);
+  impl_ = std::make_unique<Impl>(config_, ctx);
   Impl& s = *impl_;
-  zmq::socket_t pull = make_bound_pull(s.ctx, s.cfg.listen, s.cfg.hwm, s.cfg.max_message_bytes, s.curve.server());
-  s.metrics.state.Set(1);
-  std::thread sender([&s] { s.sender_loop(); });
-  std::vector<std::thread> workers;
-  for (int i = 0; i < s.cfg.workers; ++i) workers.emplace_back([&s, i] { s.worker_loop(i); });
-  spdlog::info("{} running: listen {}, sinks {}, wedge codec '{}'{}, {} worker(s)", s.cfg.node_id,
-               s.cfg.listen.front(), s.cfg.sinks.front(), s.cfg.wedge_codec,
+  s.health->set_condition("sockets_bound", false, "not bound yet");
+  s.health->set_condition("codecs_loaded", false, "loading");
+  s.probe_codecs();
+  s.pull.emplace(make_bound_pull(s.ctx, s.cfg.node.listen, s.cfg.node.hwm, s.cfg.node.max_message_bytes,
+                                 s.curve.server()));
+  s.health->set_condition("sockets_bound", true);
+  s.sender = std::thread([&s] { s.sender_loop(); });
+  for (int i = 0; i < s.cfg.workers; ++i) s.workers.emplace_back([&s, i] { s.worker_loop(i); });
+  spdlog::info("{}: listen {}, sinks {}, wedge codec '{}'{}, {} worker(s)", s.cfg.node.node_id,
+               s.cfg.node.listen.front(), s.cfg.sinks.front(), s.cfg.wedge_codec,
                s.wedge_model_dir.empty() ? "" : " (" + s.wedge_model_dir + ")", s.cfg.workers);
-
-  s.receive_loop(pull);
-  spdlog::info("stop requested: draining");
-  s.metrics.state.Set(2);
-  s.drain_socket(pull);
-  s.input.close();
-  for (auto& t : workers) t.join();
-  s.output.close();
-  sender.join();
-  s.metrics.state.Set(3);
-  const Totals t = totals();
-  spdlog::info("stopped: received {}, rejected {}, encoded {} ({} lossless fallback), sent {}, acked {}, re-sent {}",
-               t.received, t.rejected, t.encoded, t.fallback, t.sent, t.acked, t.resent);
-  return t.unacked_at_exit == 0 ? 0 : 3;
 }
 
-IngestNode::Totals IngestNode::totals() const {
-  const Impl& s = *impl_;
-  return Totals{s.received, s.rejected, s.encoded, s.fallback, s.sent, s.acked, s.resent, s.unacked_at_exit};
+bool IngestNode::run_once() {
+  impl_->receive_one();
+  return true;
+}
+
+int IngestNode::drain() {
+  Impl& s = *impl_;
+  s.drain_socket(*s.pull);
+  s.input.close();
+  for (auto& t : s.workers) t.join();
+  s.workers.clear();
+  s.output.close();
+  s.sender.join();
+  spdlog::info("stopped: received {}, rejected {}, encoded {} ({} lossless fallback), sent {}, acked {}, re-sent {}",
+               s.received.load(), s.rejected.load(), s.encoded.load(), s.fallback.load(), s.sent.load(),
+               s.acked.load(), s.resent.load());
+  return s.unacked_at_exit == 0 ? 0 : kUnacknowledgedExitCode;
 }
 
 }  // namespace daqz

@@ -12,21 +12,29 @@
 // and counted (daqz_ingest_fallback_total). Every rejected frame is counted by reason, logged and
 // kept in the quarantine file.
 //
-//   IngestConfig cfg;  cfg.listen = {"tcp://*:5555"};  cfg.sinks = {"tcp://127.0.0.1:5556"};
-//   IngestNode node(cfg, metrics_registry);   // throws on broken set-up (bad endpoint, ...)
-//   node.run();                                // returns after a stop request and a full drain
+//   IngestConfig cfg;  cfg.node.listen = {"tcp://*:5555"};  cfg.sinks = {"tcp://127.0.0.1:5556"};
+//   IngestNode node(cfg);               // a Device: run by DeviceRunner / run_service
 //
-// IngestNode is driven by one thread (run); it starts and joins its own worker threads.
+// Readiness (/readyz): state running, conditions "sockets_bound" and "codecs_loaded" (every worker has
+// loaded its codecs; a codec that fell back to lossless counts as loaded, since the node still
+// stores everything, and is named in the condition's reason and daqz_ingest_codec_unavailable_total).
+//
+// The hooks run on the runner's thread (init starts the worker and sender threads, run_once receives,
+// drain joins them).
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "runtime/metrics_server.h"
-#include "transport/curve_options.h"
+#include "runtime/device.h"
+#include "runtime/node_options.h"
 #include "nodes/fidelity_monitor.h"
 #include "base/wedge.h"
+
+namespace CLI {
+class App;
+}
 
 namespace daqz {
 
@@ -39,8 +47,7 @@ struct IngestConfig {
   // turns the wedge target into a bytes/s target when none is given.
   static constexpr double kNominalWedgeWireBytes = 165e3;
 
-  std::string node_id = "ingest-0";
-  std::vector<std::string> listen{"tcp://*:5555"};
+  NodeOptions node{"ingest-0", {"tcp://*:5555"}};  // node id, listen, hwm, max message bytes, metrics, CURVE
   std::vector<std::string> sinks{"tcp://127.0.0.1:5556"};
   std::string ack_listen;                  // where sinks send acknowledgements (PULL bind); empty = no acks
   std::string ack_advertise;               // address sinks connect to for acks (default: ack_listen, * -> 127.0.0.1)
@@ -57,8 +64,6 @@ struct IngestConfig {
   size_t queue_capacity = kDefaultQueueCapacity;
   size_t max_batch = kDefaultMaxBatch;
   double max_delay_ms = kDefaultMaxDelayMs;
-  int hwm = 64;
-  int64_t max_message_bytes = 64 << 20;
   WedgeShape wedge_shape = kOuterWedgeShape;
   std::string quarantine_path = "daqz-ingest.quarantine";
   size_t replay_capacity = 4096;           // unacknowledged records kept for re-send
@@ -69,31 +74,31 @@ struct IngestConfig {
   FidelityConfig fidelity;                 // live fidelity monitor (sampled background decode)
   double drain_quiet_ms = 300;             // drain: socket considered empty after this silence
   double drain_ack_timeout_s = 10;         // drain: wait this long for outstanding acks
-  CurveOptions curve;                      // ZeroMQ CURVE on every socket (docs/security.md)
 };
 
 // Throws std::invalid_argument naming the field when the config is inconsistent.
 void validate(const IngestConfig& config);
 
-class IngestNode {
+class IngestNode final : public Device {
  public:
-  IngestNode(const IngestConfig& config, prometheus::Registry& registry);
-  ~IngestNode();
-  IngestNode(const IngestNode&) = delete;
-  IngestNode& operator=(const IngestNode&) = delete;
+  static constexpr int kUnacknowledgedExitCode = 3;
 
-  // Runs until stop_requested() (pipeline/lifecycle.h), then drains. Returns 0 on a clean drain.
-  int run();
+  explicit IngestNode(IngestConfig config);
+  ~IngestNode() override;
 
-  struct Totals {
-    uint64_t received = 0, rejected = 0, encoded = 0, fallback = 0, sent = 0, acked = 0, resent = 0;
-    uint64_t unacked_at_exit = 0;
-  };
-  Totals totals() const;
+  void init(DeviceContext& ctx) override;  // validates, loads codecs, binds, starts the threads
+  bool run_once() override;                // receives one message (or waits ~100 ms)
+  int drain() override;                    // 0, or kUnacknowledgedExitCode when sinks never acknowledged some
 
  private:
+  const IngestConfig config_;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The ingest node's own flags (the shared ones come from runtime/node_options.h). `codec_params`
+// collects --codec-param key=value pairs; apply_codec_params() moves them into the config.
+void add_ingest_options(CLI::App& app, IngestConfig& config, std::vector<std::string>& codec_params);
+void apply_codec_params(const std::vector<std::string>& codec_params, IngestConfig& config);
 
 }  // namespace daqz

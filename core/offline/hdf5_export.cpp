@@ -150,9 +150,10 @@ void append_rows(const Ctx& c, hid_t ds, hid_t mem_type, const std::vector<hsize
 
 struct RecordColumns {
   std::vector<std::string> source, codec, model, model_version, sha, segment;
-  std::vector<uint64_t> sequence, first_row, rows;
+  std::vector<uint64_t> run, sequence, first_row, rows;
   void add(const ExportRecordInfo& i) {
     source.push_back(i.source);
+    run.push_back(i.run);
     sequence.push_back(i.sequence);
     codec.push_back(i.codec);
     model.push_back(i.model);
@@ -162,6 +163,7 @@ struct RecordColumns {
   }
   void write(const Ctx& c, hid_t group) const {
     write_strings(c, group, "source", source);
+    write_u64(c, group, "run", run);
     write_u64(c, group, "sequence", sequence);
     write_strings(c, group, "codec", codec);
     write_strings(c, group, "model", model);
@@ -349,16 +351,21 @@ ExportSummary export_segments_to_hdf5(const std::vector<std::string>& segment_pa
                                       const std::vector<std::string>& model_roots, const std::string& out_path,
                                       const Hdf5ExportOptions& options) {
   ExportSummary sum;
+  struct : CorruptionReporter {  // damaged regions are skipped, and said so
+    void corruption(const std::string& path, uint64_t offset, uint64_t bytes, const std::string& reason) override {
+      spdlog::warn("'{}' at byte {}: {} bytes skipped: {}", path, offset, bytes, reason);
+    }
+  } reporter;
   RecordDecoder decoder(model_roots);
   Hdf5ExportWriter writer(out_path, options);
   for (const auto& path : segment_paths) {
-    SegmentReader reader(path);
+    SegmentReader reader(path, &reporter);
     ++sum.segments;
     while (auto m = reader.next()) {
       if (m->envelope.kind() != wire::KIND_ENCODED_RECORD) continue;
       const EncodedRecord rec = record_from_message(*m);
       ExportRecordInfo info{m->envelope.source_id(), m->envelope.sequence(), rec.codec_id, rec.model_name,
-                            rec.model_version, rec.weights_sha256, path};
+                            rec.model_version, rec.weights_sha256, path, m->envelope.run()};
       try {
         const DecodedRecord d = decoder.decode(rec);
         if (d.kind == PayloadKind::kWedge) {
@@ -376,11 +383,7 @@ ExportSummary export_segments_to_hdf5(const std::vector<std::string>& segment_pa
         spdlog::error("record ({}, {}) in '{}' not exported: {}", info.source, info.sequence, path, e.what());
       }
     }
-    if (reader.tail_status() != TailStatus::kClean) {
-      ++sum.damaged_segments;
-      spdlog::warn("'{}' ends in a {} tail after {} good bytes", path,
-                   reader.tail_status() == TailStatus::kTorn ? "torn" : "corrupt", reader.good_bytes());
-    }
+    if (reader.skipped_bytes() > 0 || reader.corrupt_regions() > 0) ++sum.damaged_segments;
   }
   writer.finish();
   return sum;

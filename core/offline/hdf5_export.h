@@ -3,11 +3,11 @@
 //   /                      attrs: format="daqz-export", format_version=1, creator, models[]
 //   /wedges                (N, azimuth, time, layer) uint16 (or float32 with float_wedges), chunked
 //                          one wedge per chunk, gzip+shuffle; attrs: axes, dtype_note
-//   /wedge_records/        one row per wedge, same order: source, sequence, codec, model,
+//   /wedge_records/        one row per wedge, same order: source, run, sequence, codec, model,
 //                          model_version, weights_sha256, segment (1-D datasets)
 //   /jets/<schema>/values  (rows, F) float32, every batch of that feature schema stacked;
 //                          attrs: feature_schema_id, feature_schema, feature_names[], models[]
-//   /jets/<schema>/records source, sequence, first_row, rows, codec, model, model_version,
+//   /jets/<schema>/records source, run, sequence, first_row, rows, codec, model, model_version,
 //                          weights_sha256, segment
 //
 //   Hdf5ExportWriter w("run.h5");            // truncates; throws StorageError naming the file
@@ -39,6 +39,7 @@ struct ExportRecordInfo {
   uint64_t sequence = 0;
   std::string codec, model, model_version, weights_sha256;
   std::string segment;  // file the record came from
+  uint64_t run = 0;     // the source's run (0: records written before runs existed)
 };
 
 class Hdf5ExportWriter {

@@ -1,105 +1,111 @@
 #include "runtime/http_exposer.h"
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
 #include <atomic>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <boost/asio/write.hpp>
-#include <istream>
 #include <mutex>
-#include <stdexcept>
-#include <thread>
 
 namespace daqz {
-namespace asio = boost::asio;
-using asio::ip::tcp;
+namespace {
 
-struct HttpExposer::Impl {
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
-  std::shared_ptr<prometheus::Registry> registry;
-  std::mutex health_mu;
-  HealthFn health;
-  std::thread thread;
+constexpr const char* kPrometheusTextType = "text/plain; version=0.0.4; charset=utf-8";
+constexpr const char* kJsonType = "application/json";
 
-  void accept_next() {
-    acceptor.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
-      if (ec) return;  // acceptor closed: shutting down
-      serve(std::move(socket));
-      accept_next();
-    });
+// The server's own counters, turned into Prometheus metrics at each scrape (the server itself
+// knows nothing of Prometheus).
+class ServerMetrics {
+ public:
+  explicit ServerMetrics(prometheus::Registry& r)
+      : connections_(prometheus::BuildGauge()
+                         .Name("daqz_http_connections")
+                         .Help("Open connections to the metrics/health HTTP server")
+                         .Register(r)
+                         .Add({})),
+        requests_(prometheus::BuildCounter()
+                      .Name("daqz_http_requests_total")
+                      .Help("Requests answered by the metrics/health HTTP server (any status)")
+                      .Register(r)
+                      .Add({})),
+        dropped_(prometheus::BuildCounter()
+                     .Name("daqz_http_connections_dropped_total")
+                     .Help("Connections the metrics/health HTTP server closed early, by reason")
+                     .Register(r)),
+        timed_out_(dropped_.Add({{"reason", "timeout"}})),
+        evicted_(dropped_.Add({{"reason", "evicted"}})),
+        refused_(dropped_.Add({{"reason", "refused"}})),
+        oversize_(dropped_.Add({{"reason", "oversize"}})),
+        bad_request_(dropped_.Add({{"reason", "bad_request"}})) {}
+
+  void refresh(const HttpServer::Stats& now) {
+    std::lock_guard<std::mutex> lock(mu_);  // two scrapes at once must not add the same delta twice
+    connections_.Set(double(now.active));
+    add(requests_, now.requests, last_.requests);
+    add(timed_out_, now.timed_out, last_.timed_out);
+    add(evicted_, now.evicted, last_.evicted);
+    add(refused_, now.refused, last_.refused);
+    add(oversize_, now.oversize, last_.oversize);
+    add(bad_request_, now.bad_requests, last_.bad_requests);
+    last_ = now;
   }
 
-  // One request per connection (HTTP/1.0 style, "Connection: close"): scrapes are rare and small.
-  void serve(tcp::socket socket) {
-    boost::system::error_code ec;
-    asio::streambuf request;
-    asio::read_until(socket, request, "\r\n\r\n", ec);
-    if (ec) return;
-    std::istream in(&request);
-    std::string method, target;
-    in >> method >> target;
-    std::string status = "200 OK", type = "text/plain; version=0.0.4; charset=utf-8", body;
-    if (method != "GET") {
-      status = "405 Method Not Allowed";
-      body = "only GET\n";
-    } else if (target == "/metrics") {
-      body = prometheus::TextSerializer().Serialize(registry->Collect());
-    } else if (target == "/healthz" || target == "/health") {
-      std::lock_guard<std::mutex> lock(health_mu);
-      body = health ? health() : "{\"status\":\"ok\"}";
-      type = "application/json";
-    } else {
-      status = "404 Not Found";
-      body = "try /metrics or /healthz\n";
-    }
-    const std::string head = "HTTP/1.1 " + status + "\r\nContent-Type: " + type +
-                             "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
-    asio::write(socket, std::array<asio::const_buffer, 2>{asio::buffer(head), asio::buffer(body)}, ec);
-    socket.shutdown(tcp::socket::shutdown_both, ec);
+ private:
+  static void add(prometheus::Counter& c, uint64_t now, uint64_t last) {
+    if (now > last) c.Increment(double(now - last));
+  }
+  prometheus::Gauge& connections_;
+  prometheus::Counter& requests_;
+  prometheus::Family<prometheus::Counter>& dropped_;
+  prometheus::Counter &timed_out_, &evicted_, &refused_, &oversize_, &bad_request_;
+  std::mutex mu_;
+  HttpServer::Stats last_;
+};
+
+HttpResponse json_response(const HealthState::Report& report) {
+  return HttpResponse{report.ok ? 200 : 503, kJsonType, report.json + "\n"};
+}
+
+}  // namespace
+
+struct HttpExposer::Impl {
+  std::shared_ptr<prometheus::Registry> registry;
+  std::shared_ptr<HealthState> health;
+  ServerMetrics server_metrics;
+  std::unique_ptr<HttpServer> server;  // last: its threads stop before the rest goes
+  // The server as its own handlers see it: set once it is constructed (a scrape can arrive while
+  // its constructor is still running).
+  std::atomic<HttpServer*> serving{nullptr};
+
+  Impl(std::shared_ptr<prometheus::Registry> r, std::shared_ptr<HealthState> h)
+      : registry(std::move(r)), health(std::move(h)), server_metrics(*registry) {}
+
+  HttpServer::Routes routes() {
+    HttpServer::Routes out;
+    out["/metrics"] = [this] {
+      if (HttpServer* s = serving.load()) server_metrics.refresh(s->stats());
+      return HttpResponse{200, kPrometheusTextType, prometheus::TextSerializer().Serialize(registry->Collect())};
+    };
+    out["/healthz"] = [this] { return json_response(health->liveness()); };
+    out["/health"] = out["/healthz"];
+    out["/readyz"] = [this] { return json_response(health->readiness()); };
+    return out;
   }
 };
 
-HttpExposer::HttpExposer(const std::string& bind_address, std::shared_ptr<prometheus::Registry> registry,
-                         HealthFn health)
-    : impl_(std::make_unique<Impl>()) {
-  impl_->registry = std::move(registry);
-  impl_->health = std::move(health);
-  const auto colon = bind_address.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("metrics address '" + bind_address + "' is not host:port");
-  std::string host = bind_address.substr(0, colon);
-  if (host.empty() || host == "*") host = "0.0.0.0";
-  try {
-    const tcp::endpoint ep(asio::ip::make_address(host), uint16_t(std::stoi(bind_address.substr(colon + 1))));
-    impl_->acceptor.open(ep.protocol());
-    impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
-    impl_->acceptor.bind(ep);
-    impl_->acceptor.listen();
-  } catch (const std::exception& e) {
-    throw std::runtime_error("cannot serve metrics on '" + bind_address + "': " + e.what());
-  }
-  impl_->accept_next();
-  impl_->thread = std::thread([this] { impl_->io.run(); });
+HttpExposer::HttpExposer(const HttpServerOptions& options, std::shared_ptr<prometheus::Registry> registry,
+                         std::shared_ptr<HealthState> health)
+    : impl_(std::make_unique<Impl>(std::move(registry), std::move(health))) {
+  impl_->server = std::make_unique<HttpServer>(options, impl_->routes());
+  impl_->serving = impl_->server.get();
 }
 
-HttpExposer::~HttpExposer() {
-  asio::post(impl_->io, [this] {
-    boost::system::error_code ec;
-    impl_->acceptor.close(ec);
-  });
-  impl_->io.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
-}
+HttpExposer::~HttpExposer() = default;
 
-int HttpExposer::port() const { return impl_->acceptor.local_endpoint().port(); }
+int HttpExposer::port() const { return impl_->server->port(); }
 
-void HttpExposer::set_health(HealthFn health) {
-  std::lock_guard<std::mutex> lock(impl_->health_mu);
-  impl_->health = std::move(health);
-}
+HttpServer::Stats HttpExposer::stats() const { return impl_->server->stats(); }
 
 }  // namespace daqz

@@ -1,20 +1,27 @@
-// A small HTTP server for Prometheus scrapes (/metrics) and health checks (/healthz), on
-// Boost.Asio with one thread.
+// The HTTP face of a daqz process: Prometheus scrapes and health probes, on HttpServer.
 //
-// Why not prometheus-cpp's civetweb exposer: civetweb starts its threads with a fixed 100 KiB
-// stack, and a process that loads LibTorch with OpenBLAS carries more static TLS than that
-// (OpenBLAS alone 60 KiB), so pthread_create fails and the exposer cannot start ("null context
-// when constructing CivetServer"). This server uses default-size threads.
+//   GET|HEAD /metrics   prometheus-cpp's registry, text format 0.0.4
+//   GET|HEAD /healthz   liveness: 200 while the process works (any state but error), else 503
+//   GET|HEAD /readyz    readiness: 200 in state run with every condition holding, else 503 with
+//                       a JSON "reason" (health_state.h)
+//   (/health is an alias of /healthz for older scrapers.)
 //
-//   HttpExposer http("127.0.0.1:9464", registry, [] { return std::string("{\"state\":\"run\"}"); });
+//   auto health = std::make_shared<HealthState>("daqz-sink");
+//   HttpExposer http(HttpServerOptions{"127.0.0.1:9464"}, registry, health);
 //   http.port();   // the bound port (useful with port 0)
 //
-// Thread-safe to construct/destroy from one thread; serves from its own thread until destroyed.
+// Scrapes only read the registry: prometheus-cpp's Collect copies the values under its short
+// per-family locks and the text is built from the copy on an HTTP thread, so the data path (which
+// only increments) never waits on a client, however slow. The server counts its own troubles in
+// daqz_http_* metrics, refreshed at each scrape. Throws std::runtime_error if it cannot bind.
+// Thread-safe; serves from its own threads until destroyed.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
+
+#include "runtime/health_state.h"
+#include "runtime/http_server.h"
 
 namespace prometheus {
 class Registry;
@@ -24,12 +31,11 @@ namespace daqz {
 
 class HttpExposer {
  public:
-  using HealthFn = std::function<std::string()>;  // JSON body of /healthz
-  // bind_address "host:port" (port 0 = any free port). Throws std::runtime_error if it can't bind.
-  HttpExposer(const std::string& bind_address, std::shared_ptr<prometheus::Registry> registry, HealthFn health = {});
+  HttpExposer(const HttpServerOptions& options, std::shared_ptr<prometheus::Registry> registry,
+              std::shared_ptr<HealthState> health);
   ~HttpExposer();
   int port() const;
-  void set_health(HealthFn health);
+  HttpServer::Stats stats() const;
 
  private:
   struct Impl;

@@ -7,8 +7,10 @@
 
 namespace daqz {
 
-MetricsServer::MetricsServer(const std::string& bind_address, const std::string& service, const std::string& device)
-    : registry_(std::make_shared<prometheus::Registry>()) {
+MetricsServer::MetricsServer(const std::string& bind_address, const std::string& service, const std::string& device,
+                             const HttpServerOptions& http)
+    : registry_(std::make_shared<prometheus::Registry>()),
+      health_(std::make_shared<HealthState>(service.empty() ? "daqz" : service)) {
   const BuildInfo& b = build_info();
   add_gauge(*registry_, "daqz_build_info", "Build of this daqz process (value is always 1)",
             {{"version", b.version},
@@ -18,16 +20,21 @@ MetricsServer::MetricsServer(const std::string& bind_address, const std::string&
              {"service", service},
              {"device", device}})
       .Set(1);
+  notifier_ = std::make_unique<SystemdNotifier>(health_);
   if (bind_address.empty()) return;
-  exposer_ = std::make_unique<HttpExposer>(bind_address, registry_);
+  HttpServerOptions options = http;
+  options.bind_address = bind_address;
+  exposer_ = std::make_unique<HttpExposer>(options, registry_, health_);
   std::string host = bind_address.substr(0, bind_address.rfind(':'));
   if (host.empty() || host == "0.0.0.0" || host == "*") host = "127.0.0.1";
   url_ = "http://" + host + ":" + std::to_string(exposer_->port()) + "/metrics";
 }
 
-void MetricsServer::set_health(std::function<std::string()> health) {
-  if (exposer_) exposer_->set_health(std::move(health));
-}
+void MetricsServer::set_health(std::function<std::string()> health) { health_->set_details(std::move(health)); }
+
+std::string MetricsServer::base_url() const { return url_.empty() ? "" : url_.substr(0, url_.rfind('/')); }
+
+HttpServer::Stats MetricsServer::http_stats() const { return exposer_ ? exposer_->stats() : HttpServer::Stats{}; }
 
 MetricsServer::~MetricsServer() = default;
 

@@ -1,7 +1,6 @@
 #include "storage/segment.h"
 
-#include <fcntl.h>
-#include <unistd.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,17 +14,23 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr char kMagic[8] = {'D', 'A', 'Q', 'Z', 'S', 'E', 'G', '1'};
-constexpr uint32_t kMaxRecordBytes = 512u << 20;
+constexpr uint32_t kMaxHeaderBytes = 1u << 20;
+constexpr uint64_t kRecordsStart = 12;  // magic + header length: where a reader resynchronises
 
 double mono_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-void write_all(std::FILE* f, const void* data, size_t n, const std::string& path) {
-  if (n && std::fwrite(data, 1, n, f) != n) throw StorageError("write to '" + path + "' failed: " + std::strerror(errno));
+template <typename T>
+void put(std::vector<uint8_t>& out, T v) {
+  const auto* p = reinterpret_cast<const uint8_t*>(&v);
+  out.insert(out.end(), p, p + sizeof(T));
 }
 
-bool read_exact(std::FILE* f, void* data, size_t n) { return std::fread(data, 1, n, f) == n; }
+std::string parent_of(const std::string& path) {
+  const std::string p = fs::path(path).parent_path().string();
+  return p.empty() ? "." : p;
+}
 
 }  // namespace
 
@@ -42,8 +47,21 @@ std::string model_key(const Message& m) {
   return meta.codec_id() + "/" + meta.model_name() + "@" + meta.model_version() + "#" + meta.weights_sha256();
 }
 
+bool plausible_packed_message(const uint8_t* head, size_t head_bytes, uint32_t body_len) {
+  if (head_bytes < 5) return false;
+  uint32_t envelope_len;
+  std::memcpy(&envelope_len, head, 4);
+  // Envelopes are small (ValidationLimits: 64 KiB) and protobuf writes field 1 (kind, a varint,
+  // always set on a stored record) first: tag byte 0x08. Random bytes pass this about once in 2^24.
+  return envelope_len >= 2 && envelope_len <= (64u << 10) && uint64_t(envelope_len) + 4 <= body_len &&
+         head[4] == 0x08;
+}
+
+// ---- writer -----------------------------------------------------------------------------------
+
 SegmentWriter::SegmentWriter(SegmentWriterConfig config) : config_(std::move(config)) {
   if (config_.dir.empty()) throw StorageError("segment writer needs an output folder");
+  if (!config_.fs) config_.fs = &posix_file_system();
   std::error_code ec;
   fs::create_directories(config_.dir, ec);
   if (ec) throw StorageError("cannot create segment folder '" + config_.dir + "': " + ec.message());
@@ -52,33 +70,68 @@ SegmentWriter::SegmentWriter(SegmentWriterConfig config) : config_(std::move(con
 SegmentWriter::~SegmentWriter() {
   try {
     close();
-  } catch (...) {
+  } catch (const std::exception& e) {
+    spdlog::error("closing segment '{}' failed: {}", path_, e.what());
   }
 }
 
 void SegmentWriter::open_new(const std::set<std::string>& models) {
-  close();
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch()).count();
   char name[96];
   std::snprintf(name, sizeof(name), "seg-%013lld-%06llu.daqz", static_cast<long long>(ms),
-                static_cast<unsigned long long>(segments_opened_));
-  path_ = (fs::path(config_.dir) / name).string();
-  file_ = std::fopen(path_.c_str(), "wb");
-  if (!file_) throw StorageError("cannot create segment '" + path_ + "': " + std::strerror(errno));
-  models_ = models;
+                static_cast<unsigned long long>(segments_opened_ + segments_sealed_));
+  const std::string path = (fs::path(config_.dir) / name).string();
   nlohmann::json header = {{"format", "daqz-segment"}, {"version", 1}, {"writer", config_.writer_id},
                            {"created_unix_ms", ms}, {"models", std::vector<std::string>(models.begin(), models.end())}};
   const std::string text = header.dump();
-  const uint32_t len = uint32_t(text.size()), crc = crc32c(text.data(), text.size());
-  write_all(file_, kMagic, 8, path_);
-  write_all(file_, &len, 4, path_);
-  write_all(file_, text.data(), text.size(), path_);
-  write_all(file_, &crc, 4, path_);
-  bytes_ = 16 + text.size();
+  std::vector<uint8_t> bytes(kMagic, kMagic + 8);
+  put<uint32_t>(bytes, uint32_t(text.size()));
+  bytes.insert(bytes.end(), text.begin(), text.end());
+  put<uint32_t>(bytes, crc32c(text.data(), text.size()));
+  std::unique_ptr<WritableFile> file;
+  try {
+    file = fs().create(path);
+    file->append(bytes.data(), bytes.size());
+    // The header is durable and the folder lists the file before any record goes in: a listed
+    // segment never loses its header to a crash.
+    file->sync();
+    fs().sync_dir(config_.dir);
+  } catch (const FileError& e) {
+    if (file) file->close();
+    try {
+      fs().remove(path);  // holds no record; a leftover torn header is removed by recovery anyway
+    } catch (const FileError&) {
+    }
+    throw AppendError("cannot open a new segment: " + std::string(e.what()), e.code(), /*rolled_back=*/true);
+  }
+  file_ = std::move(file);
+  log_ = std::make_unique<RecordLogWriter>(*file_);
+  path_ = path;
+  models_ = models;
+  synced_end_ = file_->size();
   opened_at_ = last_sync_ = mono_seconds();
-  dirty_ = true;
   ++segments_opened_;
+}
+
+void SegmentWriter::seal_after_failure() {
+  ++segments_sealed_;
+  if (file_) {
+    // After a failed write or fsync nothing past the last sync is known to be on disk: cut it (the
+    // caller writes those records again elsewhere) so the sealed file ends with whole records.
+    try {
+      file_->truncate(synced_end_);
+      file_->sync();
+    } catch (const FileError& e) {
+      spdlog::warn("sealing '{}': cannot cut it back to {} bytes ({}); readers will skip the damaged tail", path_,
+                   synced_end_, e.what());
+    }
+    file_->close();
+  }
+  file_.reset();
+  log_.reset();
+  dropped_ += unsynced_;
+  unsynced_ = 0;
 }
 
 AppendResult SegmentWriter::append(const Message& m) {
@@ -87,23 +140,29 @@ AppendResult SegmentWriter::append(const Message& m) {
   if (m.envelope.kind() == wire::KIND_ENCODED_RECORD) key = model_key(m);
   const double now = mono_seconds();
   const bool new_model = !key.empty() && !models_.count(key);
-  if (!file_ || bytes_ >= config_.max_bytes || now - opened_at_ >= config_.max_seconds || new_model) {
-    std::set<std::string> models = (file_ && !new_model) ? models_ : std::set<std::string>{};
-    // Carry the models already seen into a size/time rotation; a new model starts a header that
-    // lists the models of the records still to come, beginning with this one.
-    if (new_model) models = models_, models.insert(key);
-    if (file_ && config_.fsync == FsyncPolicy::kOnRotate) result.fsync_seconds = sync();
+  if (!file_ || log_->end() >= config_.max_bytes || now - opened_at_ >= config_.max_seconds || new_model) {
+    // Carry the models already seen into a rotation; a new header always lists this record's model
+    // (also after a failure closed the last segment).
+    std::set<std::string> models = file_ ? models_ : std::set<std::string>{};
+    if (!key.empty()) models.insert(key);
+    if (file_) {
+      result.fsync_seconds = sync();
+      file_->close();
+      file_.reset();
+      log_.reset();
+    }
     open_new(models);
     result.rotated = true;
   }
   const std::vector<uint8_t> body = pack_message(m);
-  const uint32_t len = uint32_t(body.size()), crc = crc32c(body.data(), body.size());
-  write_all(file_, &len, 4, path_);
-  write_all(file_, &crc, 4, path_);
-  write_all(file_, body.data(), body.size(), path_);
-  bytes_ += 8 + body.size();
-  dirty_ = true;
-  result.bytes = 8 + body.size();
+  try {
+    result.bytes = log_->append(body);
+  } catch (const AppendError& e) {
+    if (!e.rolled_back()) seal_after_failure();
+    throw;
+  }
+  ++appended_;
+  ++unsynced_;
   if (config_.fsync == FsyncPolicy::kEveryRecord ||
       (config_.fsync == FsyncPolicy::kInterval && now - last_sync_ >= config_.fsync_interval_s))
     result.fsync_seconds = sync();
@@ -111,12 +170,19 @@ AppendResult SegmentWriter::append(const Message& m) {
 }
 
 double SegmentWriter::sync() {
-  if (!file_ || !dirty_) return 0;
+  if (!file_ || unsynced_ == 0) return 0;
   const double t0 = mono_seconds();
-  if (std::fflush(file_) != 0) throw StorageError("flush of '" + path_ + "' failed: " + std::strerror(errno));
-  if (config_.fsync != FsyncPolicy::kNever && ::fsync(fileno(file_)) != 0)
-    throw StorageError("fsync of '" + path_ + "' failed: " + std::strerror(errno));
-  dirty_ = false;
+  if (config_.fsync != FsyncPolicy::kNever) {
+    try {
+      file_->sync();
+    } catch (const FileError&) {
+      seal_after_failure();
+      throw;
+    }
+  }
+  durable_ += unsynced_;
+  unsynced_ = 0;
+  synced_end_ = log_->end();
   last_sync_ = mono_seconds();
   return last_sync_ - t0;
 }
@@ -124,82 +190,128 @@ double SegmentWriter::sync() {
 void SegmentWriter::close() {
   if (!file_) return;
   sync();
-  std::fclose(file_);
-  file_ = nullptr;
+  file_->close();
+  file_.reset();
+  log_.reset();
 }
 
-SegmentReader::SegmentReader(const std::string& path) : path_(path) {
-  file_ = std::fopen(path.c_str(), "rb");
-  if (!file_) throw StorageError("cannot open segment '" + path + "': " + std::strerror(errno));
-  char magic[8];
-  uint32_t len = 0, crc = 0;
-  if (!read_exact(file_, magic, 8) || std::memcmp(magic, kMagic, 8) != 0)
+// ---- reader -----------------------------------------------------------------------------------
+
+SegmentReader::SegmentReader(const std::string& path, CorruptionReporter* reporter, FileSystem* fsys)
+    : path_(path), reporter_(reporter) {
+  FileSystem& files = fsys ? *fsys : posix_file_system();
+  file_ = files.open_read(path);
+  const uint64_t size = file_->size();
+  uint8_t head[kRecordsStart] = {};
+  const size_t got = file_->read(head, sizeof(head));
+  if (std::memcmp(head, kMagic, std::min<size_t>(got, 8)) != 0)
     throw StorageError("'" + path + "' is not a daqz segment (bad magic)");
-  if (!read_exact(file_, &len, 4) || len > (1u << 20)) throw StorageError("'" + path + "' has a bad header length");
-  std::string text(len, '\0');
-  if (!read_exact(file_, text.data(), len) || !read_exact(file_, &crc, 4) || crc != crc32c(text.data(), len))
-    throw StorageError("'" + path + "' header is truncated or fails its CRC");
-  try {
-    header_ = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw StorageError("'" + path + "' header is not JSON: " + e.what());
+  uint32_t len = 0;
+  if (got == kRecordsStart) std::memcpy(&len, head + 8, 4);
+  std::string why;
+  if (got < kRecordsStart || (len <= kMaxHeaderBytes && kRecordsStart + len + 4 > size)) {
+    header_torn_ = true;
+    why = "segment header cut short (" + std::to_string(size) + " bytes)";
+  } else if (len > kMaxHeaderBytes) {
+    why = "segment header length " + std::to_string(len) + " is implausible";
+  } else {
+    std::string text(len, '\0');
+    uint32_t crc = 0;
+    if (file_->read(text.data(), len) != len || file_->read(&crc, 4) != 4 || crc != crc32c(text.data(), len)) {
+      why = "segment header fails its CRC";
+    } else {
+      try {
+        header_ = nlohmann::json::parse(text);
+        header_ok_ = true;
+      } catch (const nlohmann::json::exception& e) {
+        why = std::string("segment header is not JSON: ") + e.what();
+      }
+    }
   }
-  good_bytes_ = 16 + len;
+  RecordLogReaderOptions options;
+  options.plausible = plausible_packed_message;
+  if (header_ok_) {
+    options.start_offset = kRecordsStart + len + 4;
+  } else {
+    // Records describe themselves; the header only summarises them. Look for them past the magic.
+    if (reporter_) reporter_->corruption(path_, 0, 0, why + "; records are still read");
+    options.start_offset = std::min<uint64_t>(size, kRecordsStart);
+  }
+  log_ = std::make_unique<RecordLogReader>(*file_, options, reporter_);
 }
 
-SegmentReader::~SegmentReader() {
-  if (file_) std::fclose(file_);
-}
+SegmentReader::~SegmentReader() = default;
 
 std::optional<Message> SegmentReader::next() {
-  if (tail_ != TailStatus::kClean) return std::nullopt;
-  uint32_t len = 0, crc = 0;
-  const size_t got = std::fread(&len, 1, 4, file_);
-  if (got == 0 && std::feof(file_)) return std::nullopt;  // clean end
-  if (got != 4 || !read_exact(file_, &crc, 4)) {
-    tail_ = TailStatus::kTorn;
-    return std::nullopt;
+  std::vector<uint8_t> body;
+  while (log_->read(body)) {
+    try {
+      ValidationLimits limits;
+      limits.max_payload_bytes = RecordLogReaderOptions::kDefaultMaxRecordBytes;
+      return unpack_message(body.data(), body.size(), limits);
+    } catch (const ValidationError& e) {
+      ++unreadable_records_;
+      unreadable_bytes_ += kRecordHeaderBytes + body.size();
+      if (reporter_)
+        reporter_->corruption(path_, log_->record_offset(), kRecordHeaderBytes + body.size(),
+                              std::string("record CRC is valid but it is not a daqz message: ") + e.what());
+    }
   }
-  if (len > kMaxRecordBytes) {
-    tail_ = TailStatus::kCorrupt;
-    return std::nullopt;
-  }
-  std::vector<uint8_t> body(len);
-  if (!read_exact(file_, body.data(), len)) {
-    tail_ = TailStatus::kTorn;
-    return std::nullopt;
-  }
-  if (crc32c(body.data(), len) != crc) {
-    tail_ = TailStatus::kCorrupt;
-    return std::nullopt;
-  }
-  try {
-    ValidationLimits limits;
-    limits.max_payload_bytes = kMaxRecordBytes;
-    Message m = unpack_message(body.data(), body.size(), limits);
-    good_bytes_ += 8 + len;
-    return m;
-  } catch (const ValidationError&) {
-    tail_ = TailStatus::kCorrupt;
-    return std::nullopt;
-  }
+  return std::nullopt;
 }
 
-RecoveryReport recover_segment(const std::string& path) {
+// A segment whose header never got written whole, with no record after it, is one torn append
+// (the writer died while creating it): whatever follows the magic is header bytes.
+bool SegmentReader::header_is_torn_tail() const {
+  return header_torn_ && log_->good_end() <= kRecordsStart && unreadable_records_ == 0;
+}
+
+TailStatus SegmentReader::tail_status() const {
+  return header_is_torn_tail() ? TailStatus::kTorn : log_->tail();
+}
+uint64_t SegmentReader::tail_offset() const { return header_is_torn_tail() ? 0 : log_->tail_offset(); }
+uint64_t SegmentReader::good_bytes() const { return log_->good_end(); }
+uint64_t SegmentReader::skipped_bytes() const { return log_->skipped_bytes() + unreadable_bytes_; }
+uint64_t SegmentReader::corrupt_regions() const {
+  if (header_is_torn_tail()) return 0;
+  return log_->corrupt_regions() + unreadable_records_;  // a damaged header's bytes are one of the log's regions
+}
+
+// ---- recovery ---------------------------------------------------------------------------------
+
+RecoveryReport recover_segment(const std::string& path, bool newest, const std::function<void(const Message&)>& on_record,
+                               CorruptionReporter* reporter, FileSystem* fsys) {
+  FileSystem& files = fsys ? *fsys : posix_file_system();
   RecoveryReport report;
   report.path = path;
-  uint64_t keep = 0;
+  uint64_t cut_at = 0;
   {
-    SegmentReader r(path);
-    while (r.next()) ++report.records;
+    SegmentReader r(path, reporter, &files);
+    while (auto m = r.next()) {
+      ++report.records;
+      if (on_record) on_record(*m);
+    }
     report.tail = r.tail_status();
-    keep = r.good_bytes();
+    report.skipped_bytes = r.skipped_bytes();
+    report.corrupt_regions = r.corrupt_regions();
+    cut_at = r.tail_offset();
   }
-  const uint64_t size = fs::file_size(path);
-  if (size > keep) {
-    fs::resize_file(path, keep);
-    report.truncated_bytes = size - keep;
+  // Only the newest segment was being appended to when the sink stopped; its torn tail is the one
+  // append that never completed, so never acknowledged. Older segments are left exactly as they are.
+  if (!newest || report.tail != TailStatus::kTorn) return report;
+  if (cut_at == 0) {
+    files.remove(path);
+    files.sync_dir(parent_of(path));
+    report.removed = true;
+    return report;
   }
+  std::unique_ptr<WritableFile> f = files.open_append(path);
+  const uint64_t size = f->size();
+  f->truncate(cut_at);
+  f->sync();
+  f->close();
+  report.truncated_bytes = size - cut_at;
+  report.skipped_bytes -= std::min(report.skipped_bytes, report.truncated_bytes);
   return report;
 }
 

@@ -11,11 +11,12 @@ constexpr size_t kAcksPerMessage = 1024;
 AckPublisher::AckPublisher(zmq::context_t& ctx, std::string node_id, SocketOptions socket_options)
     : ctx_(ctx), node_id_(std::move(node_id)), options_(std::move(socket_options)) {}
 
-void AckPublisher::add(const std::string& reply_to, const std::string& source, uint64_t sequence) {
+void AckPublisher::add(const std::string& reply_to, const RecordKey& key) {
   if (reply_to.empty()) return;
   wire::AckEntry a;
-  a.set_source_id(source);
-  a.set_sequence(sequence);
+  a.set_source_id(key.source);
+  a.set_run(key.run);
+  a.set_sequence(key.sequence);
   pending_[reply_to].push_back(std::move(a));
   ++pending_count_;
 }

@@ -79,12 +79,14 @@ void ReliableSender::take_acks() {
     try {
       Message m = message_from_frames(*frames, {});
       if (m.envelope.kind() != wire::KIND_ACK) continue;
-      for (const auto& a : m.envelope.acks())
-        if (replay_.ack(a.source_id(), a.sequence())) {
+      for (const auto& a : m.envelope.acks()) {
+        const RecordKey key = RecordKey::of(a);
+        if (replay_.ack(key)) {
           ++acked_;
           last_progress_ = Clock::now();
-          if (on_ack) on_ack(a.source_id(), a.sequence());
+          if (on_ack) on_ack(key);
         }
+      }
     } catch (const ValidationError& e) {
       spdlog::warn("ignored a malformed acknowledgement: {}", e.what());
     }

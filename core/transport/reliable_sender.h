@@ -1,11 +1,11 @@
 // At-least-once sending over a PUSH socket: every message is stamped with the address where the
 // receiver acknowledges it (reply_to), kept in a bounded replay buffer until acknowledged by
-// (source, sequence), and re-sent when unacknowledged for too long. Receivers drop duplicates.
+// (source, run, sequence), and re-sent when unacknowledged for too long. Receivers drop duplicates.
 // Used by daqz-felix-sim (towards ingest nodes) and by daqz-ingest (towards sinks).
 //
 //   ReliableSender out(ctx, push, {"tcp://*:5560", "", 4096, 5.0}, socket_options);
-//   out.on_ack = [](const std::string& source, uint64_t seq) { ... };   // first acks only
-//   out.send(std::move(msg), [] { return stop_requested(); });          // blocks under back-pressure
+//   out.on_ack = [](const RecordKey& key) { ... };                      // first acks only
+//   out.send(std::move(msg), ctx.stop_requested);                         // blocks under back-pressure
 //   ... out.service();                                                   // acks + re-sends, call often
 //   out.wait_all_acked(10.0);                                            // drain
 //
@@ -54,7 +54,7 @@ class ReliableSender {
   uint64_t resent() const { return resent_; }
 
   // Hooks for metrics and for forwarding acknowledgements upstream (all optional).
-  std::function<void(const std::string& source, uint64_t sequence)> on_ack;
+  std::function<void(const RecordKey& key)> on_ack;
   std::function<void()> on_resend;
   std::function<void()> on_blocked;                    // one back-pressure wait (~100 ms or less)
   std::function<void(uint64_t bytes)> on_bytes_sent;   // every send, re-sends included

@@ -1,11 +1,12 @@
 // The ingest node's replay buffer: records sent to a sink but not yet acknowledged. A record is
 // re-sent when unacknowledged for longer than a time-out (e.g. the sink restarted and lost what
-// was in flight); the sink drops duplicates by (source, sequence). Bounded: when full, the sender
-// stops taking new records (back-pressure) instead of forgetting old ones.
+// was in flight); the sink drops duplicates. Keyed by (source, run, sequence): two runs of one
+// source both start at sequence 0. Bounded: when full, the sender stops taking new records
+// (back-pressure) instead of forgetting old ones.
 //
 //   ReplayBuffer rb(4096);
 //   rb.add(std::move(msg), now);
-//   rb.ack("felix-sim-0", 17);
+//   rb.ack({"felix-sim-0", run, 17});
 //   for (Message* m : rb.due(now, 5s)) resend(*m);
 //
 // Not thread-safe: owned by the sender thread.
@@ -14,10 +15,10 @@
 #include <chrono>
 #include <map>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "wire/message.h"
+#include "wire/record_key.h"
 
 namespace daqz {
 
@@ -27,11 +28,11 @@ class ReplayBuffer {
   explicit ReplayBuffer(size_t capacity) : capacity_(capacity ? capacity : 1) {}
 
   void add(Message m, Clock::time_point now) {
-    Key k{m.envelope.source_id(), m.envelope.sequence()};
+    RecordKey k = RecordKey::of(m.envelope);
     entries_[std::move(k)] = Entry{std::move(m), now};
   }
   // True if the record was waiting (first acknowledgement).
-  bool ack(const std::string& source, uint64_t sequence) { return entries_.erase(Key{source, sequence}) > 0; }
+  bool ack(const RecordKey& key) { return entries_.erase(key) > 0; }
   // Records unacknowledged for longer than `after`; their send time is reset to `now`.
   std::vector<Message*> due(Clock::time_point now, std::chrono::duration<double> after) {
     std::vector<Message*> out;
@@ -48,13 +49,12 @@ class ReplayBuffer {
   bool full() const { return entries_.size() >= capacity_; }
 
  private:
-  using Key = std::pair<std::string, uint64_t>;
   struct Entry {
     Message message;
     Clock::time_point sent;
   };
   size_t capacity_;
-  std::map<Key, Entry> entries_;
+  std::map<RecordKey, Entry> entries_;
   Clock::time_point last_scan_{};
 };
 

@@ -275,6 +275,18 @@ def build():
         ("daqz_sink_recovered_truncated_bytes_total{" + N + "}", "{{node}} torn-tail bytes truncated at start")],
         "Segment rotations over the time range; bytes cut from a torn tail when the sink restarted after a "
         "crash.", "short", kind="stat", w=6, h=6)
+    b.panel("Sink disk free", [
+        ("daqz_sink_disk_free_bytes{" + N + "}", "{{node}} free"),
+        ("daqz_sink_disk_total_bytes{" + N + "}", "{{node}} size")],
+        "Bytes available on the filesystem of each sink's segment folder (statvfs every --disk-check-interval); "
+        "the sink turns not ready (/readyz, daqz_sink_storage_writable 0) below --min-free-bytes.", "bytes",
+        w=12, h=6)
+    b.panel("Sink storage writable", [
+        ("daqz_sink_storage_writable{" + N + "}", "{{node}}")],
+        "1 while the sink can store records (free space, probe file, last write), else 0; /readyz names the "
+        "reason.", "short", kind="stat", w=6, h=6,
+        thresholds=[{"color": "red", "value": None}, {"color": "green", "value": 1}],
+        mappings=[{"type": "value", "options": {"0": {"text": "not writable"}, "1": {"text": "writable"}}}])
     b.panel("Sink duplicates in the time range", [
         ("sum by (node) (increase(daqz_sink_duplicates_total{" + N + "}[$__range]))", "{{node}}")],
         "Re-sent records already stored (at-least-once delivery, exactly-once storage).", "short", kind="stat",
@@ -285,12 +297,15 @@ def build():
             "Whether Prometheus reaches each service's /metrics.", "short", kind="stat", w=8, h=6,
             thresholds=[{"color": "red", "value": None}, {"color": "green", "value": 1}],
             mappings=[{"type": "value", "options": {"0": {"text": "down"}, "1": {"text": "up"}}}])
-    b.panel("Lifecycle state", [
-        ('{__name__=~"daqz_(ingest|sink)_state", ' + N + "}", "{{job}} {{node}}")],
-        "init, run, drain, stop (daqz_ingest_state, daqz_sink_state).", "short", kind="stat", w=8, h=6,
-        mappings=[{"type": "value", "options": {"0": {"text": "init"}, "1": {"text": "run", "color": "green"},
-                                                 "2": {"text": "drain", "color": "orange"},
-                                                 "3": {"text": "stop", "color": "red"}}}])
+    b.panel("Device state", [
+        ('{__name__=~"daqz_(ingest|sink|felix_sim)_state", ' + N + "}", "{{job}} {{node}}")],
+        "Device state: 0 idle, 1 initializing, 2 ready, 3 running, 4 draining, 5 stopped, 6 error (daqz_ingest_state, daqz_sink_state).", "short", kind="stat", w=8, h=6,
+        mappings=[{"type": "value", "options": {"0": {"text": "idle"}, "1": {"text": "initializing", "color": "blue"},
+                                                 "2": {"text": "ready", "color": "blue"},
+                                                 "3": {"text": "running", "color": "green"},
+                                                 "4": {"text": "draining", "color": "orange"},
+                                                 "5": {"text": "stopped", "color": "red"},
+                                                 "6": {"text": "error", "color": "dark-red"}}}])
     b.panel("Builds", [("daqz_build_info{" + N + "}", "", "table")],
             "daqz_build_info labels of every process (version, git, LibTorch, device).", "short", kind="table",
             w=8, h=6, transformations=[{"id": "organize", "options": {

@@ -23,6 +23,7 @@
 #include "storage/segment.h"
 #include "testing/process.h"
 #include "base/npy.h"
+#include "wire/record_key.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -165,7 +166,7 @@ int run_demo(DemoArgs a) {
   auto build_summary = [&](bool stopped, int ingest_rc, int sink_rc) {
     // Decode everything stored: counts by (source, sequence) expose loss and duplication.
     RecordDecoder decoder({a.models_root, a.wedge_model, a.jet_model});
-    std::map<std::pair<std::string, uint64_t>, int> seen;
+    std::map<RecordKey, int> seen;
     uint64_t stored_wedges = 0, stored_jets = 0, decode_failures = 0, stored_bytes = 0;
     MetricsAccumulator fidelity;
     double jet_rel_sum = 0;
@@ -175,10 +176,10 @@ int run_demo(DemoArgs a) {
       while (auto m = reader.next()) {
         const auto& e = m->envelope;
         const bool jets = e.record_meta().original_kind() == wire::KIND_JET_BATCH;
-        if (++seen[{e.source_id(), e.sequence()}] > 1) continue;
+        if (++seen[RecordKey::of(e)] > 1) continue;
         (jets ? stored_jets : stored_wedges)++;
         stored_bytes += m->payload.size();
-        const std::string dumped = w + "/sent/" + e.source_id() + "_" + std::to_string(e.sequence()) + ".npy";
+        const std::string dumped = w + "/sent/" + record_file_stem(RecordKey::of(e)) + ".npy";
         if (!fs::exists(dumped)) continue;
         try {
           const DecodedRecord d = decoder.decode(record_from_message(*m));

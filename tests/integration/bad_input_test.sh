@@ -11,7 +11,7 @@ start ingest "$BIN/daqz-ingest" --listen "tcp://127.0.0.1:$DATA" --sink "tcp://1
   --max-message-bytes 2000000
 INGEST_PID=$LAST_PID
 URL="http://127.0.0.1:$MET/metrics"
-wait_metric "$URL" daqz_ingest_state 1 30 || fail "ingest did not start"
+wait_metric "$URL" daqz_ingest_state 3 30 || fail "ingest did not start"
 
 BAD=$(/usr/bin/python3 "$SRC/tests/integration/bad_frames.py" "tcp://127.0.0.1:$DATA") || fail "client failed"
 echo "sent $BAD bad frames and 1 good wedge"

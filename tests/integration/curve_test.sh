@@ -26,7 +26,7 @@ start ingest "$BIN/daqz-ingest" --listen "tcp://127.0.0.1:$DATA" --sink "tcp://1
   --curve-secret-key "$K/ingest.key" --curve-server-key "$K/sink.pub" --curve-allow "$WORK/ingest-allow"
 INGEST_PID=$LAST_PID
 IURL="http://127.0.0.1:$IM/metrics"
-wait_metric "$IURL" daqz_ingest_state 1 30 || fail "ingest did not start"
+wait_metric "$IURL" daqz_ingest_state 3 30 || fail "ingest did not start"
 
 # Intruders push at the ingest data endpoint for 2 s each: first a plain client (no CURVE), then one
 # with a fresh key pair the ingest node does not know (it does know the ingest public key).

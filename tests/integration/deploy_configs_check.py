@@ -121,10 +121,13 @@ def main(src, help_dir):
                 problem(f"{where}: prometheus.io/port {ann.get('prometheus.io/port')} is not the metrics port {ports.get('metrics')}")
             if f"--metrics=0.0.0.0:{ports.get('metrics')}" not in args:
                 problem(f"{where}: --metrics does not serve on the metrics port")
-            for probe in ("livenessProbe", "readinessProbe"):
-                path = c.get(probe, {}).get("httpGet", {}).get("path")
-                if path != "/healthz":
-                    problem(f"{where}: {probe} is not an HTTP GET of /healthz")
+            # Liveness restarts a node, so it asks only "alive?"; readiness asks "send me data?".
+            for probe, want in (("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
+                get = c.get(probe, {}).get("httpGet", {})
+                if get.get("path") != want:
+                    problem(f"{where}: {probe} is not an HTTP GET of {want}")
+                elif str(get.get("port")) not in ("metrics", str(ports.get("metrics"))):
+                    problem(f"{where}: {probe} does not probe the metrics port")
             if not any(m["mountPath"] == "/etc/daqz" for m in c.get("volumeMounts", [])):
                 problem(f"{where}: config volume not mounted at /etc/daqz")
     ingest = workloads.get("daqz-ingest", (None, None))[1]
@@ -159,11 +162,15 @@ def main(src, help_dir):
             problem(f"{path}: does not parse: {e}")
             continue
         s = unit["Service"] if "Service" in unit else {}
-        want = {"Type": "simple", "Restart": "on-failure", "KillSignal": "SIGTERM", "NoNewPrivileges": "yes",
+        # Type=notify + WatchdogSec: systemd follows the service's health state (sd_notify, checked with a
+        # real process in systemd_notify_test.sh).
+        want = {"Type": "notify", "NotifyAccess": "main", "Restart": "on-failure", "KillSignal": "SIGTERM", "NoNewPrivileges": "yes",
                 "ProtectSystem": "strict", "User": "daqz"}
         for k, v in want.items():
             if s.get(k) != v:
                 problem(f"{path}: {k}={s.get(k)}, expected {v}")
+        if not s.get("WatchdogSec"):
+            problem(f"{path}: no WatchdogSec (the service pings while /healthz is 200)")
         if not s.get("TimeoutStopSec"):
             problem(f"{path}: no TimeoutStopSec (drain budget)")
         exec_start = s.get("ExecStart", "").split()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deploy/ is usable as shipped:
 #   - every Kubernetes and Prometheus YAML parses; the ConfigMap carries deploy/configs verbatim; the
-#     workloads have /healthz probes, drain grace periods, scrape annotations, a GPU for the encoder
+#     workloads have liveness probes on /healthz and readiness probes on /readyz, drain grace periods, scrape annotations, a GPU for the encoder
 #     DaemonSet, a StatefulSet + headless Service for the sinks, no hostNetwork; every flag a container
 #     or systemd unit passes and every example-config key is an option of its service (--help);
 #     `kubectl kustomize deploy/k8s` renders (when kubectl is installed);
@@ -11,7 +11,8 @@
 #   - each service starts from its example config (ports and paths overridden by flags, which win):
 #     felix-sim -> ingest (shipped models, --require-model) -> sink store and acknowledge records, and
 #     felix-sim ends after --count and
-#     SIGTERM drains ingest and sink, all with exit code 0; a config with an unknown key is refused.
+#     SIGTERM drains ingest and sink, all with exit code 0; while records flow, /readyz of ingest and sink
+#     answers 200 with "ready":true; a config with an unknown key is refused.
 source "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 CONF="$SRC/deploy/configs"
@@ -88,6 +89,8 @@ curl -sf "http://127.0.0.1:$M_SIM/healthz" > /dev/null || fail "no /healthz on f
 wait_metric "http://127.0.0.1:$M_SINK/metrics" daqz_sink_acks_sent_total 8 90 || fail "no records acknowledged"
 for p in $M_INGEST $M_SINK; do
   curl -sf "http://127.0.0.1:$p/healthz" > /dev/null || fail "no /healthz on port $p"
+  ready=$(curl -sf "http://127.0.0.1:$p/readyz") || fail "/readyz on port $p is not 200: $(curl -s "http://127.0.0.1:$p/readyz")"
+  case $ready in *'"ready":true'*) ;; *) fail "/readyz on port $p: $ready" ;; esac
 done
 [ "$(metric "http://127.0.0.1:$M_INGEST/metrics" daqz_ingest_codec_unavailable_total)" = 0 ] \
   || fail "a codec of the example ingest config did not load"

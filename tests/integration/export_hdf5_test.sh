@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # daqz export --hdf5, end to end: felix-sim -> ingest (lossless) -> sink -> segments; the exported
 # HDF5 file, read with h5py, holds exactly the wedges and jets `daqz decode` writes as .npy, with
-# the record metadata (source, sequence, codec) and the jet feature schema.
+# the record metadata (source, run, sequence, codec) and the jet feature schema.
 source "$(dirname "$0")/lib.sh"
 COUNT=${COUNT:-30}
 DATA=$(free_port); SINK=$(free_port); ACK=$(free_port)
@@ -25,6 +25,8 @@ echo "export: $(cat "$WORK/export.json")"
 /usr/bin/python3 - "$WORK/run.h5" "$WORK/decoded" "$COUNT" <<'PY' || fail "HDF5 contents differ from decode"
 import sys, h5py, numpy as np
 path, decoded, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def stem(source, run, seq):  # daqz decode's file names (wire/record_key.h)
+    return f"{source}_{seq}" if run == 0 else f"{source}_r{run}_{seq}"
 with h5py.File(path, "r") as f:
     assert f.attrs["format"] == "daqz-export", f.attrs["format"]
     w = f["wedges"]
@@ -32,9 +34,11 @@ with h5py.File(path, "r") as f:
     assert w.compression == "gzip" and w.chunks == (1, 192, 249, 16), (w.compression, w.chunks)
     src = f["wedge_records/source"].asstr()[:]
     seq = f["wedge_records/sequence"][:]
+    run = f["wedge_records/run"][:]
+    assert len(set(run)) == 1 and run[0] > 0, f"one felix-sim start is one non-zero run: {set(run)}"
     assert set(f["wedge_records/codec"].asstr()[:]) == {"lossless"}
     for i in range(count):
-        ref = np.load(f"{decoded}/{src[i]}_{seq[i]}.npy")
+        ref = np.load(f"{decoded}/{stem(src[i], run[i], seq[i])}.npy")
         assert np.array_equal(w[i], ref), f"wedge {i} ({src[i]}, {seq[i]}) differs"
     assert sorted(seq) == list(range(count)), sorted(seq)
     groups = list(f["jets"].keys())
@@ -44,8 +48,9 @@ with h5py.File(path, "r") as f:
     assert len(names) == g["values"].shape[1] > 0, (names, g["values"].shape)
     recs = g["records"]
     batches = 0
-    for s, q, first, n in zip(recs["source"].asstr()[:], recs["sequence"][:], recs["first_row"][:], recs["rows"][:]):
-        ref = np.load(f"{decoded}/{s}_{q}.npy")
+    for s, r, q, first, n in zip(recs["source"].asstr()[:], recs["run"][:], recs["sequence"][:],
+                                 recs["first_row"][:], recs["rows"][:]):
+        ref = np.load(f"{decoded}/{stem(s, r, q)}.npy")
         assert np.array_equal(g["values"][first:first + n], ref), f"jets ({s}, {q}) differ"
         batches += 1
     print(f"h5py: {count} wedges and {batches} jet batches ({g['values'].shape[0]} jets, schema "

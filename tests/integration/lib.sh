@@ -34,7 +34,8 @@ stop() {
 metric() {
   local body
   body=$(curl -sf "$1") || return 1
-  printf '%s\n' "$body" | awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%d\n", s }'
+  # %.0f, not %d: mawk's %d clips at 2^31 - 1 (byte counts and disk sizes are larger).
+  printf '%s\n' "$body" | awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%.0f\n", s }'
 }
 
 # wait_metric URL NAME VALUE TIMEOUT_S: waits until the metric reaches VALUE.

@@ -94,7 +94,8 @@ rc=0
 $PY "$Q" check "$PROM" "$DASH" "$RULES" \
   --fire DaqzIngestBelowTarget DaqzFarmBelowTarget \
   --quiet DaqzSinkWriteErrors DaqzCodecUnavailable DaqzLosslessFallback DaqzFramesRejected DaqzTargetDown \
-          DaqzStuckDraining DaqzIngestQueueNearFull DaqzFidelityDecodeErrors DaqzAuthFailures > "$WORK/check.log" 2>&1 || rc=$?
+          DaqzStuckDraining DaqzIngestQueueNearFull DaqzFidelityDecodeErrors DaqzAuthFailures \
+          DaqzSinkStorageNotWritable > "$WORK/check.log" 2>&1 || rc=$?
 cat "$WORK/check.log"
 [ "$rc" -eq 0 ] || fail "dashboard/alert expressions without data (see above)"
 # The checker itself must fail on a panel or an alert operand without data.
@@ -102,7 +103,7 @@ cat > "$WORK/bad-dashboard.json" <<'EOF'
 {"panels": [{"title": "bad", "targets": [{"refId": "A", "expr": "rate(daqz_no_such_metric_total[$__rate_interval])"}]}]}
 EOF
 cat > "$WORK/bad-rules.yml" <<'EOF'
-groups: [{name: bad, rules: [{alert: Bad, expr: "daqz_ingest_state == 1 and on (job) daqz_no_such_gauge > 1"}]}]
+groups: [{name: bad, rules: [{alert: Bad, expr: "daqz_ingest_state == 3 and on (job) daqz_no_such_gauge > 1"}]}]
 EOF
 rc=0; $PY "$Q" check "$PROM" "$WORK/bad-dashboard.json" "$WORK/bad-rules.yml" > "$WORK/bad-check.log" 2>&1 || rc=$?
 [ "$rc" -eq 1 ] && [ "$(grep -c '^FAILED' "$WORK/bad-check.log")" -eq 2 ] \
