@@ -30,7 +30,7 @@ namespace daqz {
 struct EvalWedges {
   std::string source;                    // what was loaded, for reports
   std::vector<SparseWedge> wedges;       // zero-suppressed
-  std::vector<uint64_t> lossless_bytes;  // LosslessCodec (zstd level 3) bytes of each wedge
+  std::vector<uint64_t> lossless_bytes;  // LosslessCodec (default zstd level) bytes of each wedge
   double lossless_encode_seconds = 0;    // time spent computing them
 };
 
