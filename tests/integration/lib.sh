@@ -52,3 +52,18 @@ wait_metric() {
 }
 
 fail() { echo "FAIL: $*" >&2; for f in "$WORK"/*.log; do echo "== $f"; tail -n 20 "$f"; done >&2; exit 1; }
+
+# account FAULT SEGMENTS ACCOUNTING_ARGS...: decodes the sink's folder and prints the one-line delivery
+# accounting shared by the fault tests (accounting.py: acknowledged, readable, distinct, duplicates
+# stored, lost on keys). Fails the test when an acknowledged record is not readable.
+# ACCOUNTING_ARGS: --sim SUMMARY.json,SOURCE[,DUMP_DIR] (one per felix-sim run) [--exactly-once].
+account() {
+  local fault=$1 segments=$2; shift 2
+  "$BIN/daqz" decode "$segments" --out "$WORK/decoded" --json > "$WORK/decode.json" 2> "$WORK/decode.log" \
+    || fail "daqz decode of $segments failed"
+  python3 "$(dirname "${BASH_SOURCE[0]}")/accounting.py" --fault "$fault" --decode "$WORK/decode.json" \
+    --decoded "$WORK/decoded" "$@" || fail "accounting of fault $fault: acknowledged records are not readable"
+}
+
+# rss_kib PID: resident set size of a live process in KiB (from /proc).
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
