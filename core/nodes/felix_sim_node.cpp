@@ -115,6 +115,11 @@ struct FelixSimNode::Impl {
   }
 
   bool send(Message m) {
+    // Take the acknowledgements that arrived and re-send what is overdue before each message: left
+    // to the back-pressure waits alone, acks would pile up unread and a dead ingest node's messages
+    // would be re-sent only once the replay buffer filled (minutes at a low rate) or at the end.
+    out->service(stop_requested);
+    metrics.unacked.Set(double(out->unacked()));
     m.envelope.set_run(c.run);
     const uint64_t size = m.envelope.ByteSizeLong() + m.payload.size();
     blocked_since = Clock::now();
