@@ -25,6 +25,7 @@ INGEST_PID=$LAST_PID
 start sim "$BIN/daqz-felix-sim" --endpoint "tcp://127.0.0.1:$DATA" --ack-listen "tcp://127.0.0.1:$(free_port)" \
   --count "$COUNT" --rate 10 --pool 24 --jets --replay-timeout 2 --drain-timeout 60 --dump "$WORK/sent" --json
 SIM_PID=$LAST_PID
+t0=$SECONDS
 
 # kill_at_next_rotation PID JITTER_MS: waits for a new segment file, then SIGKILLs PID JITTER_MS later;
 # prints the new segment's size at the kill (header only, or less, means mid-rotation).
@@ -59,13 +60,14 @@ for k in $(seq "$KILLS"); do
   wait "$SINK_PID" 2>/dev/null || true
   # A header alone is ~230 bytes: less than a record means the new segment held no record yet.
   [ "$size" -lt 1000 ] && mid_rotation=$((mid_rotation + 1))
-  echo "kill $k: ${jitter} ms after a segment appeared; it had $size bytes; $(ls "$WORK/segments" | wc -l) segments"
+  echo "kill $k at $((SECONDS - t0)) s: ${jitter} ms after a segment appeared; it had $size bytes; $(ls "$WORK/segments" | wc -l) segments"
   start "sink$k" "${sink_cmd[@]}"
   SINK_PID=$LAST_PID
 done
 echo "$mid_rotation of $KILLS kills landed before the new segment held a record"
 
 wait "$SIM_PID" || fail "felix-sim did not get every message acknowledged"
+echo "felix-sim done at $((SECONDS - t0)) s: $(grep -h '^{' "$WORK/sim.log")"
 stop "$INGEST_PID"; [ "$STOP_RC" = 0 ] || fail "ingest did not drain cleanly (exit $STOP_RC)"
 stop "$SINK_PID"; [ "$STOP_RC" = 0 ] || fail "the last sink did not stop cleanly (exit $STOP_RC)"
 echo "recovery: $(cat "$WORK"/sink*.log | grep -c 'removed .*creation was interrupted') interrupted segment(s) removed," \
