@@ -97,17 +97,36 @@ struct FelixSimNode::Impl {
     out->on_bytes_sent = [this](uint64_t n) { metrics.bytes.Increment(double(n)); };
     out->on_ack = [this](const RecordKey&) { metrics.acks.Increment(); };
     out->on_resend = [this] { metrics.resent.Increment(); };
+    out->on_blocked = [this] { count_blocked(); };
     if (out->reliable())
       spdlog::info("acknowledgements at {}; re-send after {:.0f} s", out->reply_to(), c.reliable.resend_after_s);
     start = Clock::now();
   }
 
+  // Back-pressure time is counted while the wait goes on (the sender's on_blocked fires every
+  // ~100 ms of it), not once the send returns: a stalled downstream must show on the dashboard
+  // while it is stalled, not as one spike afterwards.
+  std::optional<Clock::time_point> blocked_since;  // set while send() is in progress
+  void count_blocked() {
+    if (!blocked_since) return;
+    const auto now = Clock::now();
+    metrics.blocked_seconds.Increment(std::chrono::duration<double>(now - *blocked_since).count());
+    blocked_since = now;
+  }
+
   bool send(Message m) {
+    // Take the acknowledgements that arrived and re-send what is overdue before each message: left
+    // to the back-pressure waits alone, acks would pile up unread and a dead ingest node's messages
+    // would be re-sent only once the replay buffer filled (minutes at a low rate) or at the end.
+    out->service(stop_requested);
+    metrics.unacked.Set(double(out->unacked()));
     m.envelope.set_run(c.run);
     const uint64_t size = m.envelope.ByteSizeLong() + m.payload.size();
-    const auto t0 = Clock::now();
-    if (!out->send(std::move(m), stop_requested)) return false;
-    metrics.blocked_seconds.Increment(std::chrono::duration<double>(Clock::now() - t0).count());
+    blocked_since = Clock::now();
+    const bool sent = out->send(std::move(m), stop_requested);
+    count_blocked();
+    blocked_since.reset();
+    if (!sent) return false;
     bytes += size;
     metrics.unacked.Set(double(out->unacked()));
     return true;

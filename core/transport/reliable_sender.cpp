@@ -57,8 +57,12 @@ void ReliableSender::service(const std::function<bool()>& give_up) {
   // older messages, and re-sending them would only add load. Re-send once acks have stalled.
   const auto now = Clock::now();
   if (now - last_progress_ < std::chrono::duration<double>(options_.resend_after_s)) return;
-  for (Message* m : replay_.due(now, std::chrono::duration<double>(options_.resend_after_s))) {
-    if (!send_now(*m, give_up)) break;
+  for (const RecordKey& key : replay_.due(now, std::chrono::duration<double>(options_.resend_after_s))) {
+    const Message* waiting = replay_.find(key);
+    if (!waiting) continue;  // acknowledged while an earlier re-send waited on back-pressure
+    // A copy: send_now() takes acknowledgements while it waits, which may erase this very entry.
+    const Message m = *waiting;
+    if (!send_now(m, give_up)) break;
     ++resent_;
     if (on_resend) on_resend();
   }

@@ -7,7 +7,8 @@
 //   ReplayBuffer rb(4096);
 //   rb.add(std::move(msg), now);
 //   rb.ack({"felix-sim-0", run, 17});
-//   for (Message* m : rb.due(now, 5s)) resend(*m);
+//   for (const RecordKey& k : rb.due(now, 5s))
+//     if (const Message* m = rb.find(k)) resend(*m);   // acks may erase entries meanwhile: look up each
 //
 // Not thread-safe: owned by the sender thread.
 #pragma once
@@ -33,17 +34,24 @@ class ReplayBuffer {
   }
   // True if the record was waiting (first acknowledgement).
   bool ack(const RecordKey& key) { return entries_.erase(key) > 0; }
-  // Records unacknowledged for longer than `after`; their send time is reset to `now`.
-  std::vector<Message*> due(Clock::time_point now, std::chrono::duration<double> after) {
-    std::vector<Message*> out;
+  // Keys of the records unacknowledged for longer than `after`; their send time is reset to `now`.
+  // Keys, not pointers: an acknowledgement taken while one re-send waits erases entries, and a
+  // pointer to one of them would dangle.
+  std::vector<RecordKey> due(Clock::time_point now, std::chrono::duration<double> after) {
+    std::vector<RecordKey> out;
     if (now - last_scan_ < std::chrono::milliseconds(50)) return out;
     last_scan_ = now;
     for (auto& [key, e] : entries_)
       if (now - e.sent >= after) {
         e.sent = now;
-        out.push_back(&e.message);
+        out.push_back(key);
       }
     return out;
+  }
+  // The waiting record, or nullptr once it was acknowledged. Valid until the next ack() or add().
+  const Message* find(const RecordKey& key) const {
+    const auto it = entries_.find(key);
+    return it == entries_.end() ? nullptr : &it->second.message;
   }
   size_t size() const { return entries_.size(); }
   bool full() const { return entries_.size() >= capacity_; }

@@ -39,6 +39,8 @@ echo "sink duplicates dropped: $(grep -o 'duplicates[^,]*' "$WORK/sink.log" | ta
 
 "$BIN/daqz" decode "$WORK/segments" --out "$WORK/decoded" --json > "$WORK/decode.json" || fail "decode failed"
 cat "$WORK/decode.json"
+python3 "$LIB_DIR/accounting.py" --fault ingest_kill9 --decode "$WORK/decode.json" --decoded "$WORK/decoded" \
+  --sim "$WORK/sim.log,felix-sim-0,$WORK/sent" --exactly-once || fail "acknowledged records are not readable exactly once"
 grep -Eq "\"wedges\":$COUNT[,}]" "$WORK/decode.json" || fail "expected exactly $COUNT stored records"
 mismatched=0
 for f in "$WORK"/sent/*.npy; do

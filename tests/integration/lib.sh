@@ -3,11 +3,24 @@
 set -euo pipefail
 BIN=${1:?usage: test.sh BIN_DIR SRC_DIR}
 SRC=${2:?usage: test.sh BIN_DIR SRC_DIR}
+LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # tests/integration: helper scripts live here
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/daqz-it.XXXXXX")
 PIDS=()
+MOUNTS=()  # file systems a test mounted inside $WORK (small_tmpfs): unmounted before $WORK is removed
+# Runs on every exit, failures included: kills the processes this test started (only those still
+# running as its jobs: a reaped PID may belong to someone else by now), waits for them so that
+# nothing holds files open, unmounts, removes $WORK. It must not change the test's exit code.
 cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+  local rc=$? live p m
+  set +e
+  live=" $(jobs -p | tr '\n' ' ') "
+  for p in "${PIDS[@]:-}"; do
+    [ -n "$p" ] && [[ $live == *" $p "* ]] && { kill -CONT "$p"; kill -9 "$p"; } 2>/dev/null
+  done
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && [[ $live == *" $p "* ]] && wait "$p" 2>/dev/null; done
+  for m in "${MOUNTS[@]:-}"; do [ -n "$m" ] && { umount "$m" 2>/dev/null || umount -l "$m"; }; done
   if [ "${KEEP_WORK:-0}" = 1 ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+  return "$rc"
 }
 trap cleanup EXIT
 
@@ -52,3 +65,30 @@ wait_metric() {
 }
 
 fail() { echo "FAIL: $*" >&2; for f in "$WORK"/*.log; do echo "== $f"; tail -n 20 "$f"; done >&2; exit 1; }
+
+# account FAULT SEGMENTS ACCOUNTING_ARGS...: decodes the sink's folder and prints the one-line delivery
+# accounting shared by the fault tests (accounting.py: acknowledged, readable, distinct, duplicates
+# stored, lost on keys). Fails the test when an acknowledged record is not readable.
+# ACCOUNTING_ARGS: --sim SUMMARY.json,SOURCE[,DUMP_DIR] (one per felix-sim run) [--exactly-once].
+account() {
+  local fault=$1 segments=$2; shift 2
+  "$BIN/daqz" decode "$segments" --out "$WORK/decoded" --json > "$WORK/decode.json" 2> "$WORK/decode.log" \
+    || fail "daqz decode of $segments failed"
+  python3 "$LIB_DIR/accounting.py" --fault "$fault" --decode "$WORK/decode.json" \
+    --decoded "$WORK/decoded" "$@" || fail "accounting of fault $fault: acknowledged records are not readable"
+}
+
+# rss_kib PID: resident set size of a live process in KiB (from /proc).
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+# small_tmpfs DIR SIZE: mounts a tmpfs of SIZE (e.g. 12m) at DIR, which must lie inside $WORK (never a
+# shared path); cleanup() unmounts it. Needs root: prints SKIP and exits 0 (a pass) otherwise.
+small_tmpfs() {
+  case "$1" in "$WORK"/*) ;; *) fail "small_tmpfs: $1 is not inside this test's folder $WORK" ;; esac
+  if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root to mount a small tmpfs"; exit 0; fi
+  mkdir -p "$1"
+  if ! mount -t tmpfs -o "size=$2" tmpfs "$1" 2>"$WORK/mount.log"; then
+    echo "SKIP: cannot mount a tmpfs here: $(cat "$WORK/mount.log")"; exit 0
+  fi
+  MOUNTS+=("$1")
+}

@@ -4,14 +4,8 @@
 # /healthz stays 200 (a full disk is no reason to restart), daqz_sink_storage_writable is 0 and the disk
 # gauges show the small filesystem. Needs root to mount the tmpfs; prints SKIP and passes otherwise.
 source "$(dirname "$0")/lib.sh"
-if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root to mount a small tmpfs"; exit 0; fi
 FS="$WORK/small-fs"   # a mount point of our own, inside this test's temporary folder
-mkdir -p "$FS"
-if ! mount -t tmpfs -o size=2m tmpfs "$FS" 2>"$WORK/mount.log"; then
-  echo "SKIP: cannot mount a tmpfs here: $(cat "$WORK/mount.log")"; exit 0
-fi
-# The trap must not fail the test: `wait` reports the killed processes' 137 and errexit is on.
-trap 'for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; umount "$FS" 2>/dev/null || true; cleanup' EXIT
+small_tmpfs "$FS" 2m
 
 MET=$(free_port); SINK=$(free_port); DATA=$(free_port); ACK=$(free_port)
 URL="http://127.0.0.1:$MET"

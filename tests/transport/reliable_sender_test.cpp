@@ -86,6 +86,36 @@ TEST_F(ReliableSenderTest, ReSendsOnlyOnceAcknowledgementsStall) {
   EXPECT_TRUE(out.wait_all_acked(2.0));
 }
 
+// Acknowledgements taken while a re-send waits on back-pressure erase replay entries, the one being
+// re-sent included: the sender must neither touch them afterwards (they were once used through
+// dangling pointers: a crash, "pure virtual method called", seen in the ingest kill -9 test) nor
+// re-send what was acknowledged meanwhile.
+TEST_F(ReliableSenderTest, AcknowledgementsDuringABlockedReSendEraseSafely) {
+  ReliableSender out(ctx, *push, {ack_ep, "", 16, 0.05}, opts);
+  for (uint64_t i = 0; i < 3; ++i) ASSERT_TRUE(out.send(msg(6, i), nullptr));
+  const auto first = receive_all();
+  ASSERT_EQ(first.size(), 3u);
+  int fillers = 0;  // fill the pipe to the receiver so that the next send waits
+  while (send_message(*push, msg(99, 0), milliseconds(0))) ++fillers;
+  ASSERT_GT(fillers, 0);
+  std::this_thread::sleep_for(milliseconds(100));  // all three are overdue now
+  std::thread receiver([&] {
+    std::this_thread::sleep_for(milliseconds(200));  // while the first re-send waits: acknowledge all
+    AckPublisher acks(ctx, "sink-test", opts);
+    for (const auto& m : first) acks.add(ack_ep, RecordKey::of(m.envelope));
+    acks.flush();
+    std::this_thread::sleep_for(milliseconds(200));  // then make room
+    while (recv_frames(*pull, milliseconds(100))) {
+    }
+  });
+  const auto give_up_at = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  out.service([&] { return std::chrono::steady_clock::now() > give_up_at; });
+  receiver.join();
+  EXPECT_EQ(out.unacked(), 0u);
+  EXPECT_EQ(out.acked(), 3u);
+  EXPECT_EQ(out.resent(), 1u) << "only the re-send already waiting went out; the others were acknowledged";
+}
+
 TEST_F(ReliableSenderTest, AFullReplayBufferBlocksTheSender) {
   ReliableSender out(ctx, *push, {ack_ep, "", 2, 60}, opts);
   int blocked = 0;

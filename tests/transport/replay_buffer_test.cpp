@@ -49,12 +49,15 @@ TEST(ReplayBuffer, DueReturnsOverdueRecordsOnceAndRestartsTheirClock) {
   EXPECT_TRUE(rb.due(t0 + seconds(2), seconds(5)).empty());
   auto due = rb.due(t0 + seconds(6), seconds(5));
   ASSERT_EQ(due.size(), 1u);
-  EXPECT_EQ(due[0]->envelope.sequence(), 0u);
-  EXPECT_EQ(due[0]->envelope.run(), 5u);
+  EXPECT_EQ(due[0], (RecordKey{"s", 5, 0}));
+  ASSERT_NE(rb.find(due[0]), nullptr);
+  EXPECT_EQ(rb.find(due[0])->envelope.run(), 5u);
   EXPECT_TRUE(rb.due(t0 + seconds(6) + milliseconds(60), seconds(5)).empty()) << "re-sent just now";
   due = rb.due(t0 + seconds(9), seconds(5));
-  EXPECT_EQ(due.size(), 1u) << "record 1 is overdue now; record 0 was re-sent 3 s ago";
-  EXPECT_EQ(due[0]->envelope.sequence(), 1u);
+  ASSERT_EQ(due.size(), 1u) << "record 1 is overdue now; record 0 was re-sent 3 s ago";
+  EXPECT_EQ(due[0].sequence, 1u);
+  rb.ack(due[0]);
+  EXPECT_EQ(rb.find(due[0]), nullptr) << "an acknowledged record is no longer found";
 }
 
 TEST(ReplayBuffer, ScansAtMostEveryFiftyMilliseconds) {
