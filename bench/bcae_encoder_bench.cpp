@@ -19,9 +19,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "base/reconstruction_metrics.h"
+#include "codec/model_repository.h"
 #include "codec_torch/bcae_blocks.h"
 #include "codec_torch/bcae_model.h"
 #include "codec_torch/bcae_model_dir.h"
@@ -91,19 +93,30 @@ struct Loaded {
   std::unique_ptr<BcaeModel> model;
 };
 
-Loaded load(const std::string& dir_or_arch) {
+// The shipped models, for --model NAME and the defaults.
+daqz::ModelRepository shipped_models() {
+  return daqz::ModelRepository({std::string(DAQZ_BENCH_SOURCE_DIR) + "/deploy/models"});
+}
+
+// `model_or_arch`: a model directory, a shipped model's name[@version], or an architecture name.
+Loaded load(const std::string& model_or_arch) {
   Loaded l;
-  if (std::filesystem::exists(dir_or_arch + "/model.json")) {
-    auto [model, card] = load_bcae_model_dir(dir_or_arch, /*verify=*/false);
+  std::optional<daqz::ModelCard> found;
+  try {
+    found = shipped_models().resolve(model_or_arch);
+  } catch (const daqz::ModelNotFoundError&) {
+  }
+  if (found) {
+    auto [model, card] = load_bcae_model_dir(found->dir, /*verify=*/false);
     l.label = card.name + " (" + card.arch + ")";
-    l.dir = dir_or_arch;
+    l.dir = found->dir;
     l.model = std::move(model);
   } else {  // an architecture name: random weights (speed does not depend on them)
     torch::manual_seed(1);
-    l.model = make_bcae_model(dir_or_arch);
+    l.model = make_bcae_model(model_or_arch);
     init_bcae_weights(l.model->encoder());
     init_bcae_weights(l.model->decoder());
-    l.label = dir_or_arch + " (random weights)";
+    l.label = model_or_arch + " (random weights)";
   }
   return l;
 }
@@ -137,16 +150,18 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "LibTorch intra-op threads")->capture_default_str();
   app.add_option("--seconds", seconds, "Measuring time per configuration")->capture_default_str();
   app.add_option("--batches", batches, "Batch sizes")->delimiter(',');
-  app.add_option("--model", models, "Model directory or architecture name (repeatable)");
+  app.add_option("--model", models,
+                 "Model directory, shipped model name[@version], or architecture name (repeatable)");
   app.add_option("--probe", probe, "Probe wedge for the bf16 fidelity check");
   app.add_option("--ghz", ghz, "Core clock for the peak (default: /proc/cpuinfo)");
   app.add_flag("--no-channels-last", no_channels_last, "Skip the channels-last variants");
   CLI11_PARSE(app, argc, argv);
   if (models.empty()) {
-    const std::string anchor = std::string(DAQZ_BENCH_SHARED_DIR) + "/anchors/bcae-v1";
-    models.push_back(std::filesystem::exists(anchor + "/model.json") ? anchor : "bcae-v1");
-    const std::string shipped = std::string(DAQZ_BENCH_SOURCE_DIR) + "/deploy/models/bcae-2d-sim";
-    models.push_back(std::filesystem::exists(shipped + "/model.json") ? shipped : "bcae-2d");
+    const auto anchor =
+        daqz::ModelRepository({std::string(DAQZ_BENCH_SHARED_DIR) + "/anchors"}).first_with_arch("bcae-v1");
+    models.push_back(anchor ? anchor->dir : "bcae-v1");
+    const auto shipped = shipped_models().first_with_arch("bcae-2d");
+    models.push_back(shipped ? shipped->dir : "bcae-2d");
   }
   set_torch_threads(threads);
   const bool allocator_tuned = keep_freed_tensor_memory();

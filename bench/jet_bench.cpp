@@ -1,6 +1,6 @@
 // Jet codec speed: autoencoder encoder cycles per jet (batched) and ATLAS float truncation GB/s.
 //
-//   build/bin/bench_jet_bench [--batch 1024] [--threads 1] [--seconds 2] [--model DIR ...]
+//   build/bin/bench_jet_bench [--batch 1024] [--threads 1] [--seconds 2] [--model DIR_OR_NAME ...]
 //
 // Two cycle figures per row, both at the nominal clock (the TSC rate, calibrated against
 // steady_clock and printed; TSC ticks at the nominal frequency whatever the current clock):
@@ -24,6 +24,7 @@
 #include "codec_torch/neural_codecs.h"
 #include "codec/codec.h"
 #include "codec/jet_float_trunc.h"
+#include "codec/model_repository.h"
 #include "sim/jet_generator.h"
 #include "codec/jet_schema.h"
 #include "codec_torch/jet_ae_module.h"
@@ -86,7 +87,7 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "LibTorch intra-op threads");
   app.add_option("--seconds", seconds, "time per measurement");
   std::vector<std::string> models;
-  app.add_option("--model", models, "model directories to time through the jet-ae codec (normalisation, fp16)");
+  app.add_option("--model", models, "model directories or names[@version] to time through the jet-ae codec (normalisation, fp16)");
   CLI11_PARSE(app, argc, argv);
   set_torch_threads(threads);
   const double tsc_hz = calibrate_tsc_hz();
@@ -121,18 +122,18 @@ int main(int argc, char** argv) {
   if (!models.empty())
     std::printf("\n%-36s %10s %16s %16s %12s\n", "jet-ae codec encode (whole record)", "precision", "wall cycles/jet",
                 "cpu cycles/jet", "jets/s");
-  for (const auto& dir : models) {
+  for (const auto& model : models) {
+    const ModelCard card = ModelRepository(ModelRepository::default_roots()).resolve(model);
     for (const char* prec : {"fp32", "bf16"}) {
       CodecOptions o;
-      o.model_dir = dir;
+      o.model_dir = card.dir;
       o.intra_op_threads = threads;
       o.params["precision"] = prec;
       auto codec = make_jet_codec("jet-ae", o);
       JetBatch part = jets;
       part.n = uint32_t(batch);
       part.values.resize(batch * 27);
-      const bool four = dir.find("4d") != std::string::npos;
-      if (four) part = project_jets(part, kJetSchemaTla4);
+      if (card.arch == "jet-ae-4d") part = project_jets(part, kJetSchemaTla4);
       const Timing t = time_it([&] { auto r = codec->encode(part); (void)r; }, seconds);
       std::printf("%-36s %10s %16.0f %16.0f %12.0f\n", codec->descriptor().model_name.c_str(), prec, t.wall_ticks / batch,
                   t.cpu_ticks / batch, batch / t.wall_seconds);

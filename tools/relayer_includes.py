@@ -16,7 +16,7 @@ MOVED = {
     **{f"util/{n}.h": f"base/{n}.h" for n in
        ["build_info", "cli_config", "crc32c", "logging", "sha256", "tensor_allocator", "varint", "xoshiro256"]},
     "util/build_info_values.h": "base/build_info_values.h",
-    "util/process.h": "testing/process.h",
+    "util/process.h": "testing/child_process.h",  # ports, HTTP, Prometheus: testing/free_ports.h, http_client.h, prometheus_text.h
     **{f"wedge/{n}.h": f"base/{n}.h" for n in ["npy", "stats", "wedge"]},
     "eval/metrics.h": "base/reconstruction_metrics.h",
     # codec (pure): interface, registry, model cards, jet schema and normalisation, float truncation

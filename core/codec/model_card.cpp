@@ -42,24 +42,4 @@ void verify_model_weights(const ModelCard& card) {
   check(card.decoder_path, card.decoder_sha256, "decoder");
 }
 
-ModelCard find_model(const std::string& name, const std::string& weights_sha256,
-                     const std::vector<std::string>& roots) {
-  std::string searched;
-  for (const auto& root : roots) {
-    searched += (searched.empty() ? "" : ", ") + root;
-    // A root may be the model directory itself or a folder of model directories.
-    for (const fs::path dir : {fs::path(root), fs::path(root) / name}) {
-      if (!fs::exists(dir / "model.json")) continue;
-      ModelCard card = load_model_card(dir.string());
-      if (card.name != name) continue;
-      if (!weights_sha256.empty() && card.weights_sha256() != weights_sha256) continue;
-      if (!weights_sha256.empty()) verify_model_weights(card);
-      return card;
-    }
-  }
-  throw ModelCardError("model '" + name + "'" +
-                       (weights_sha256.empty() ? "" : " with weights " + weights_sha256) +
-                       " not found under: " + (searched.empty() ? "(no model roots)" : searched));
-}
-
 }  // namespace daqz

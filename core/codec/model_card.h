@@ -1,5 +1,6 @@
-// Model directories: deploy/models/<name>/ holds model.json (the model card), encoder.pt and
-// decoder.pt (plain dicts name -> tensor, readable by Python's torch.load and torch::pickle_load).
+// Model directories: deploy/models/<name>/ (or <name>/<version>/, see codec/model_repository.h, which
+// finds them) holds model.json (the model card), encoder.pt and decoder.pt (plain dicts name -> tensor,
+// readable by Python's torch.load and torch::pickle_load).
 //
 //   ModelCard card = load_model_card("deploy/models/bcae-2d-sim");   // throws ModelCardError
 //   verify_model_weights(card);   // recomputes SHA-256 of both files, throws on mismatch
@@ -13,7 +14,6 @@
 
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 namespace daqz {
 
@@ -39,11 +39,5 @@ struct ModelCard {
 
 ModelCard load_model_card(const std::string& dir);
 void verify_model_weights(const ModelCard& card);
-
-// Finds the directory of model `name` under the given roots (each root holds <name>/model.json),
-// checking the weights SHA-256 when `weights_sha256` is non-empty. Throws ModelCardError naming
-// the roots searched.
-ModelCard find_model(const std::string& name, const std::string& weights_sha256,
-                     const std::vector<std::string>& roots);
 
 }  // namespace daqz

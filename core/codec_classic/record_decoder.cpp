@@ -1,6 +1,6 @@
 #include "codec_classic/record_decoder.h"
 
-#include "codec/model_card.h"
+#include "codec/model_repository.h"
 #include "codec_classic/classic_codecs.h"
 
 namespace daqz {
@@ -17,7 +17,7 @@ CodecOptions RecordDecoder::options_for(const EncodedRecord& r) const {
   o.device = device_;
   o.intra_op_threads = threads_;
   // Record params (threshold, bits, ...) are read by each codec's decode(); construction options stay default.
-  if (!r.model_name.empty()) o.model_dir = find_model(r.model_name, r.weights_sha256, roots_).dir;
+  if (!r.model_name.empty()) o.model_dir = ModelRepository(roots_).find_by_weights(r.model_name, r.weights_sha256).dir;
   return o;
 }
 

@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <mutex>
 #include <optional>
 #include <thread>
 
 #include "codec/codec.h"
 #include "codec_classic/classic_codecs.h"
+#include "codec/model_repository.h"
 #include "nodes/ingest_receiver.h"
 #include "nodes/ingest_rejects.h"
 #include "nodes/rate_monitor.h"
@@ -33,11 +33,15 @@ std::string parent_dir(const std::string& path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
+// A directory, a name (latest version) or name@version under the models root (codec/model_repository.h).
 std::string resolve_model_dir(const std::string& model, const std::string& root) {
   if (model.empty()) return "";
-  if (std::ifstream(model + "/model.json")) return model;
-  if (std::ifstream(root + "/" + model + "/model.json")) return root + "/" + model;
-  return model;  // let the codec report it missing, with the path
+  try {
+    return ModelRepository({root}).resolve(model).dir;
+  } catch (const ModelCardError& e) {
+    spdlog::warn("{}", e.what());
+    return model;  // the codec then reports it missing: fatal with --require-model, else lossless fallback
+  }
 }
 
 }  // namespace

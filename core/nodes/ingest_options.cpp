@@ -12,9 +12,11 @@ void add_ingest_options(CLI::App& app, IngestConfig& c, std::vector<std::string>
   app.add_option("--ack-listen", c.forward.ack_listen, "Endpoint to bind for sink acknowledgements (enables re-send)");
   app.add_option("--ack-advertise", c.forward.ack_advertise, "Ack endpoint as sinks reach it (default: --ack-listen with * -> 127.0.0.1)");
   app.add_option("--wedge-codec", c.wedge_codec, "Codec for TPC wedges: lossless, bcae, zfp")->capture_default_str();
-  app.add_option("--wedge-model", c.wedge_model, "Model directory or name (under --models-root) for the wedge codec");
+  app.add_option("--wedge-model", c.wedge_model,
+                 "Model directory, name or name@version (under --models-root; a name means its latest version) "
+                 "for the wedge codec");
   app.add_option("--jet-codec", c.jet_codec, "Codec for jet batches: jet-lossless, float-trunc, jet-ae, ...")->capture_default_str();
-  app.add_option("--jet-model", c.jet_model, "Model directory or name for the jet codec");
+  app.add_option("--jet-model", c.jet_model, "Model directory, name or name@version for the jet codec");
   app.add_option("--models-root", c.models_root, "Folder of model directories")->capture_default_str();
   app.add_option("--codec-param", params, "Codec parameter key=value (repeatable), e.g. threshold=0.5");
   app.add_flag("--require-model", c.require_model, "Fail at start if a codec cannot load (default: store losslessly)");

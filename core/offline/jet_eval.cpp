@@ -149,15 +149,6 @@ bool is_jet_codec_spec(const std::string& spec) {
   return std::find(known.begin(), known.end(), id) != known.end();
 }
 
-bool is_jet_model_dir(const std::string& dir) {
-  if (!fs::exists(fs::path(dir) / "model.json")) return false;
-  try {
-    return load_model_card(dir).arch.rfind("jet-", 0) == 0;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
 JetEvalResult evaluate_jets(const JetEvalArgs& args) {
   if (args.model_dir.empty() && args.codec.empty())
     throw std::invalid_argument("jet eval: give a model directory or a codec spec");

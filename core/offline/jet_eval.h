@@ -60,8 +60,6 @@ struct JetEvalResult {
 
 // True when `spec` (before any ':') names a registered jet codec.
 bool is_jet_codec_spec(const std::string& spec);
-// True when `dir`/model.json exists and its arch starts with "jet-".
-bool is_jet_model_dir(const std::string& dir);
 
 JetEvalResult evaluate_jets(const JetEvalArgs& args);
 nlohmann::json jet_eval_to_json(const JetEvalResult& result);

@@ -1,8 +1,9 @@
 // `daqz demo`: the main job on embedded defaults. Starts daqz-sink, daqz-ingest and
-// daqz-felix-sim as real processes on loopback, streams simulated wedges and jets through the
-// shipped models (or the lossless codecs when none are shipped), stops everything gracefully,
-// decodes what was stored and prints a summary: sent / stored / lost / duplicated, throughput,
-// compression ratio and the fidelity of a decoded sample.
+// daqz-felix-sim as real processes on loopback (testing/local_cluster.h), streams simulated wedges
+// and jets through the shipped models with the best held-out figures in their cards (or the
+// lossless codecs when none are shipped), stops everything gracefully, decodes what was stored and
+// prints a summary: sent / stored / lost / duplicated, throughput, compression ratio and the
+// fidelity of a decoded sample. Logs: <work-dir>/{sink,ingest,felix-sim}.log.
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -12,30 +13,32 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unistd.h>
 
 #include "command.h"
 #include "base/reconstruction_metrics.h"
-#include "codec/model_card.h"
+#include "codec/model_repository.h"
 #include "codec_classic/record_decoder.h"
 #include "storage/segment.h"
-#include "testing/process.h"
+#include "testing/http_client.h"
+#include "testing/local_cluster.h"
+#include "testing/prometheus_text.h"
 #include "base/npy.h"
 #include "wire/record_key.h"
 
 namespace {
 namespace fs = std::filesystem;
-using daqz::ChildProcess;
 
 struct DemoArgs {
   uint64_t wedges = 240;        // 10 events of the outer group
   double rate = 0;
   int workers = 1;
   std::string models_root;      // default: the source tree's deploy/models
-  std::string wedge_model;      // default: first shipped BCAE model
-  std::string jet_model;        // default: first shipped 27D jet model
+  std::string wedge_model;      // default: the shipped BCAE model with the best held-out MSE in its card
+  std::string jet_model;        // default: the shipped 27D jet model with the best MSE in its card
   std::string work_dir;
   double hold_s = 0;
   uint64_t seed = 1;
@@ -45,87 +48,53 @@ struct DemoArgs {
   bool keep = false;
 };
 
-std::string default_models_root() {
-  for (const fs::path& p : {fs::path(daqz::executable_dir()) / "../../deploy/models", fs::path("deploy/models")})
-    if (fs::is_directory(p)) return fs::weakly_canonical(p).string();
-  return "deploy/models";
-}
-
-// First model directory under root whose arch starts with `prefix` (sorted by name).
-std::string find_shipped(const std::string& root, const std::string& prefix) {
-  if (!fs::is_directory(root)) return "";
-  std::vector<std::string> dirs;
-  for (const auto& e : fs::directory_iterator(root))
-    if (fs::exists(e.path() / "model.json")) dirs.push_back(e.path().string());
-  std::sort(dirs.begin(), dirs.end());
-  for (const auto& d : dirs) {
-    try {
-      if (daqz::load_model_card(d).arch.rfind(prefix, 0) == 0) return d;
-    } catch (const std::exception&) {
-    }
-  }
-  return "";
-}
-
-// Waits until the metric at `url` reaches `target` (or the time-out); returns the last value.
-double wait_for_metric(const std::string& url, const std::string& name, double target, double timeout_s) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
-  double v = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    v = daqz::prometheus_sum(daqz::http_get(url), name);
-    if (v >= target) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return v;
+// A model given by the user (directory, name or name@version), else the shipped one whose card has
+// the best figure; nullopt = none shipped (the demo then stores losslessly).
+std::optional<daqz::ModelCard> pick_model(const daqz::ModelRepository& repo, const std::string& given,
+                                          const std::string& arch_prefix, const daqz::CardMetric& metric) {
+  if (!given.empty()) return repo.resolve(given);
+  return repo.best_by_card(arch_prefix, metric);
 }
 
 int run_demo(DemoArgs a) {
   using namespace daqz;
-  const std::string bin = executable_dir();
-  if (a.models_root.empty()) a.models_root = default_models_root();
-  if (a.wedge_model.empty()) a.wedge_model = find_shipped(a.models_root, "bcae");
-  if (a.jet_model.empty()) a.jet_model = find_shipped(a.models_root, "jet-ae-27d");
+  const ModelRepository repo(a.models_root.empty() ? ModelRepository::default_roots()
+                                                   : std::vector<std::string>{a.models_root});
+  const auto wedge_model =
+      pick_model(repo, a.wedge_model, "bcae", {"metrics_heldout.mse", CardMetric::kLowerIsBetter});
+  const auto jet_model =
+      pick_model(repo, a.jet_model, "jet-ae-27d", {"metrics.mse_normalised", CardMetric::kLowerIsBetter});
   const bool own_work = a.work_dir.empty();
   if (own_work) a.work_dir = (fs::temp_directory_path() / ("daqz-demo-" + std::to_string(::getpid()))).string();
-  fs::create_directories(a.work_dir);
   const std::string w = a.work_dir;
-  const std::vector<int> ports = free_tcp_ports(7);
-  const int data_port = ports[0], sink_port = ports[1], ack_port = ports[2], sim_ack_port = ports[6];
-  const int m_sink = ports[3], m_ingest = ports[4], m_sim = ports[5];
-  auto ep = [](int p) { return "tcp://127.0.0.1:" + std::to_string(p); };
-  auto maddr = [](int p) { return "127.0.0.1:" + std::to_string(p); };
-  const std::map<std::string, std::string> urls = {
-      {"daqz-sink", "http://127.0.0.1:" + std::to_string(m_sink) + "/metrics"},
-      {"daqz-ingest", "http://127.0.0.1:" + std::to_string(m_ingest) + "/metrics"},
-      {"daqz-felix-sim", "http://127.0.0.1:" + std::to_string(m_sim) + "/metrics"}};
 
-  spdlog::info("demo in '{}': wedge codec {}, jet codec {}", w, a.wedge_model.empty() ? "lossless" : a.wedge_model,
-               a.jet_model.empty() ? "jet-lossless" : a.jet_model);
-  ChildProcess sink = ChildProcess::spawn(
-      {bin + "/daqz-sink", "--listen", ep(sink_port), "--out", w + "/segments", "--metrics", maddr(m_sink),
-       "--quarantine", w + "/sink.quarantine"}, w + "/sink.log");
-  std::vector<std::string> ingest_cmd = {bin + "/daqz-ingest", "--listen", ep(data_port), "--sink", ep(sink_port),
-                                         "--ack-listen", ep(ack_port), "--metrics", maddr(m_ingest),
-                                         "--quarantine", w + "/ingest.quarantine", "--workers",
-                                         std::to_string(a.workers), "--fidelity-fraction",
-                                         std::to_string(a.fidelity_fraction)};
-  if (!a.wedge_model.empty()) ingest_cmd.insert(ingest_cmd.end(), {"--wedge-codec", "bcae", "--wedge-model", a.wedge_model});
-  if (!a.jet_model.empty()) ingest_cmd.insert(ingest_cmd.end(), {"--jet-codec", "jet-ae", "--jet-model", a.jet_model});
-  ChildProcess ingest = ChildProcess::spawn(ingest_cmd, w + "/ingest.log");
+  spdlog::info("demo in '{}': wedge codec {}, jet codec {}", w, wedge_model ? wedge_model->dir : "lossless",
+               jet_model ? jet_model->dir : "jet-lossless");
+  ClusterSpec spec;
+  spec.work_dir = w;
+  spec.ingest_args = {"--workers", std::to_string(a.workers), "--fidelity-fraction",
+                      std::to_string(a.fidelity_fraction)};
+  auto& ingest_args = spec.ingest_args;
+  if (wedge_model) ingest_args.insert(ingest_args.end(), {"--wedge-codec", "bcae", "--wedge-model", wedge_model->dir});
+  if (jet_model) ingest_args.insert(ingest_args.end(), {"--jet-codec", "jet-ae", "--jet-model", jet_model->dir});
+  LocalCluster cluster(spec);
+  const std::map<std::string, std::string> urls = {
+      {"daqz-sink", cluster.metrics_url(Service::kSink)},
+      {"daqz-ingest", cluster.metrics_url(Service::kIngest)},
+      {"daqz-felix-sim", cluster.metrics_url(Service::kFelixSim)}};
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
 
   const auto t0 = std::chrono::steady_clock::now();
-  ChildProcess sim = ChildProcess::spawn(
-      {bin + "/daqz-felix-sim", "--endpoint", ep(data_port), "--count", std::to_string(a.wedges), "--jets",
-       "--rate", std::to_string(a.rate), "--seed", std::to_string(a.seed), "--dump", w + "/sent", "--dump-limit",
-       std::to_string(a.sample), "--metrics", maddr(m_sim), "--json", "--log-level", "warn", "--stay",
-       "--ack-listen", ep(sim_ack_port)},
-      w + "/felix-sim.json");
+  cluster.start_felix({"--count", std::to_string(a.wedges), "--jets", "--rate", std::to_string(a.rate), "--seed",
+                       std::to_string(a.seed), "--dump", w + "/sent", "--dump-limit", std::to_string(a.sample),
+                       "--json", "--log-level", "warn", "--stay"},
+                      /*ack_listen=*/true);
+  ChildProcess& sim = cluster.process(Service::kFelixSim);
   // felix-sim prints its JSON summary line when everything it sent is acknowledged (stored by the
   // sink, via the ingest node); it then stays up (serving metrics) until SIGTERM.
   nlohmann::json sent;
   auto read_summary = [&] {
-    std::ifstream in(w + "/felix-sim.json");
+    std::ifstream in(cluster.log_path(Service::kFelixSim));
     for (std::string line; std::getline(in, line);)
       if (!line.empty() && line[0] == '{') sent = nlohmann::json::parse(line);
     return !sent.is_null();
@@ -137,14 +106,15 @@ int run_demo(DemoArgs a) {
   if (sent.is_null()) throw std::runtime_error("daqz-felix-sim failed (exit " + std::to_string(sim.wait()) + "); see " + w);
   const uint64_t wedges_sent = sent.value("wedges_sent", 0), jets_sent = sent.value("jet_batches_sent", 0);
   // Acknowledged means stored and synced to disk, so the segments can be read while the pipeline runs.
-  const double stored_now = wait_for_metric(urls.at("daqz-sink"), "daqz_sink_acks_sent_total",
-                                            double(wedges_sent + jets_sent), 120 + 2.0 * double(a.wedges));
+  cluster.wait_for_metric(Service::kSink, "daqz_sink_acks_sent_total", double(wedges_sent + jets_sent),
+                          120 + 2.0 * double(a.wedges));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double ingest_in = prometheus_sum(http_get(urls.at("daqz-ingest")), "daqz_ingest_encoded_input_bytes_total");
-  const double ingest_out = prometheus_sum(http_get(urls.at("daqz-ingest")), "daqz_ingest_encoded_output_bytes_total");
-  const double fallbacks = prometheus_sum(http_get(urls.at("daqz-ingest")), "daqz_ingest_fallback_total");
-  // The live monitor's view (sampled in the ingest node while streaming), beside the offline check below.
+  // One scrape for the ratio and the live monitor's view (sampled in the ingest node while
+  // streaming), beside the offline check below.
   const std::string ingest_scrape = http_get(urls.at("daqz-ingest"));
+  const double ingest_in = prometheus_sum(ingest_scrape, "daqz_ingest_encoded_input_bytes_total");
+  const double ingest_out = prometheus_sum(ingest_scrape, "daqz_ingest_encoded_output_bytes_total");
+  const double fallbacks = prometheus_sum(ingest_scrape, "daqz_ingest_fallback_total");
   const nlohmann::json live_fidelity = {
       {"samples", prometheus_sum(ingest_scrape, "daqz_ingest_fidelity_samples_total")},
       {"dropped", prometheus_sum(ingest_scrape, "daqz_ingest_fidelity_dropped_total")},
@@ -154,24 +124,22 @@ int run_demo(DemoArgs a) {
       {"recall", prometheus_sum(ingest_scrape, "daqz_ingest_fidelity_recall")}};
 
   auto finish = [&]() {
-    sim.terminate();
-    sim.wait(10);
-    ingest.terminate();
-    const int ingest_rc = ingest.wait(60);
-    sink.terminate();
-    const int sink_rc = sink.wait(30);
-    return std::make_pair(ingest_rc, sink_rc);
+    const LocalCluster::ExitCodes rc = cluster.stop();
+    return std::make_pair(rc.ingest, rc.sink);
   };
   nlohmann::json summary;
   auto build_summary = [&](bool stopped, int ingest_rc, int sink_rc) {
     // Decode everything stored: counts by (source, sequence) expose loss and duplication.
-    RecordDecoder decoder({a.models_root, a.wedge_model, a.jet_model});
+    std::vector<std::string> roots = repo.roots();
+    for (const auto& m : {wedge_model, jet_model})
+      if (m) roots.push_back(m->dir);
+    RecordDecoder decoder(roots);
     std::map<RecordKey, int> seen;
     uint64_t stored_wedges = 0, stored_jets = 0, decode_failures = 0, stored_bytes = 0;
     MetricsAccumulator fidelity;
     double jet_rel_sum = 0;
     uint64_t jet_values = 0;
-    for (const auto& path : list_segments(w + "/segments")) {
+    for (const auto& path : list_segments(cluster.segments_dir())) {
       SegmentReader reader(path);
       while (auto m = reader.next()) {
         const auto& e = m->envelope;
@@ -219,8 +187,8 @@ int run_demo(DemoArgs a) {
         {"stored_bytes", stored_bytes},
         {"ratio_vs_zero_suppressed_wire", ingest_out > 0 ? ingest_in / ingest_out : 0.0},
         {"ratio_vs_dense_16bit", stored_bytes ? dense_bytes / double(stored_bytes) : 0.0},
-        {"wedge_codec", a.wedge_model.empty() ? "lossless" : "bcae:" + fs::path(a.wedge_model).filename().string()},
-        {"jet_codec", a.jet_model.empty() ? "jet-lossless" : "jet-ae:" + fs::path(a.jet_model).filename().string()},
+        {"wedge_codec", wedge_model ? "bcae:" + wedge_model->name : "lossless"},
+        {"jet_codec", jet_model ? "jet-ae:" + jet_model->name : "jet-lossless"},
         {"fidelity_sample", {{"wedges", f.n_wedges}, {"mse", f.mse}, {"log_mae", f.log_mae}, {"psnr_db", f.psnr_db},
                              {"precision", f.precision}, {"recall", f.recall},
                              {"jet_mean_abs_relative_residual", jet_values ? jet_rel_sum / double(jet_values) : 0.0}}},
@@ -229,7 +197,6 @@ int run_demo(DemoArgs a) {
         {"pipeline_stopped", stopped},
         {"work_dir", w}};
     if (stopped) summary["exit_codes"] = {{"ingest", ingest_rc}, {"sink", sink_rc}};
-    (void)stored_now;
   };
 
   int ingest_rc = 0, sink_rc = 0;
@@ -257,8 +224,10 @@ void setup_demo(CLI::App& sub, int& exit_code) {
   sub.add_option("--rate", a->rate, "Target wedges/s (0 = flat out)")->capture_default_str();
   sub.add_option("--workers", a->workers, "Ingest encoder workers")->capture_default_str();
   sub.add_option("--models-root", a->models_root, "Folder of model directories (default: deploy/models)");
-  sub.add_option("--wedge-model", a->wedge_model, "BCAE model directory (default: first shipped)");
-  sub.add_option("--jet-model", a->jet_model, "27D jet AE model directory (default: first shipped)");
+  sub.add_option("--wedge-model", a->wedge_model,
+                 "BCAE model directory or name[@version] (default: the shipped one with the lowest held-out MSE)");
+  sub.add_option("--jet-model", a->jet_model,
+                 "27D jet AE model directory or name[@version] (default: the shipped one with the lowest MSE)");
   sub.add_option("--work-dir", a->work_dir, "Keep logs and segments here (default: a temporary folder)");
   sub.add_option("--hold", a->hold_s, "After the summary keep the pipeline up this many seconds")->capture_default_str();
   sub.add_option("--seed", a->seed, "Simulator seed")->capture_default_str();

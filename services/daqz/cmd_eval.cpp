@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "command.h"
+#include "codec/model_repository.h"
 #include "offline/jet_eval.h"
 #include "offline/wedge_eval.h"
 
@@ -42,10 +43,16 @@ int run_eval(const EvalOptions& opt) {
   if (opt.model_dir.empty() == opt.codec.empty())
     throw std::invalid_argument("give exactly one of --model DIR or --codec SPEC (see daqz eval --help)");
 
-  if ((!opt.model_dir.empty() && is_jet_model_dir(opt.model_dir)) ||
-      (!opt.codec.empty() && is_jet_codec_spec(opt.codec))) {
+  std::string model_dir;  // --model is a directory, a name or name@version (codec/model_repository.h)
+  bool jet_model = false;
+  if (!opt.model_dir.empty()) {
+    const ModelCard card = ModelRepository(ModelRepository::default_roots()).resolve(opt.model_dir);
+    model_dir = card.dir;
+    jet_model = card.arch.rfind("jet-", 0) == 0;
+  }
+  if (jet_model || (!opt.codec.empty() && is_jet_codec_spec(opt.codec))) {
     JetEvalArgs jet;
-    jet.model_dir = opt.model_dir;
+    jet.model_dir = model_dir;
     jet.codec = opt.codec;
     if (!opt.input.empty()) jet.input = opt.input;
     jet.json = opt.json;
@@ -56,7 +63,7 @@ int run_eval(const EvalOptions& opt) {
 
   if (opt.input.empty()) throw std::invalid_argument("--input FILE_OR_FOLDER of .npy wedges is required");
   WedgeEvalArgs args;
-  args.model_dir = opt.model_dir;
+  args.model_dir = model_dir;
   args.codec = opt.codec;
   args.input = opt.input;
   if (opt.threshold >= 0) args.threshold = opt.threshold;
@@ -76,8 +83,9 @@ int run_eval(const EvalOptions& opt) {
 
 void setup_eval(CLI::App& sub, int& exit_code) {
   auto opt = std::make_shared<EvalOptions>();
-  sub.add_option("--model,-m", opt->model_dir, "Model directory (model.json + weights): BCAE or jet model")
-      ->check(CLI::ExistingDirectory);
+  sub.add_option("--model,-m", opt->model_dir,
+                 "Model directory (model.json + weights), or a model name[@version] under deploy/models: BCAE or "
+                 "jet model");
   sub.add_option("--codec,-c", opt->codec,
                  "Baseline codec instead of a model: lossless, zfp[:mode=accuracy,tolerance=X | "
                  "mode=rate,rate=R][,post_threshold=T][,domain=adc|log], or a jet codec");

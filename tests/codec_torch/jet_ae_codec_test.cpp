@@ -4,15 +4,13 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 
 #include "codec/jet_float_trunc.h"
 #include "sim/jet_generator.h"
 #include "codec/jet_normalisation.h"
 #include "codec/jet_schema.h"
 #include "codec_torch/jet_ae_module.h"
-#include "codec_torch/state_dict.h"
-#include "base/sha256.h"
+#include "support/untrained_jet_model.h"
 
 namespace daqz {
 namespace {
@@ -21,19 +19,7 @@ namespace fs = std::filesystem;
 
 // An untrained 27D model directory (speed and format do not depend on training).
 std::string make_model_dir(const std::string& name, int z, uint64_t seed) {
-  const fs::path dir = fs::path(testing::TempDir()) / name;
-  fs::create_directories(dir);
-  torch::manual_seed(seed);
-  JetAeNet net(JetAeSpec::for_arch("jet-ae-27d", z));
-  write_state_dict(net->encoder_state(), (dir / "encoder.pt").string());
-  write_state_dict(net->decoder_state(), (dir / "decoder.pt").string());
-  const JetNormalisation norm = JetNormalisation::fit(kJetSchemaTla27, generate_jets(2, 2000));
-  nlohmann::json card = {{"name", name}, {"arch", "jet-ae-27d"}, {"version", "0"}, {"latent_dim", z},
-                         {"encoder_sha256", sha256_file_hex((dir / "encoder.pt").string())},
-                         {"decoder_sha256", sha256_file_hex((dir / "decoder.pt").string())},
-                         {"normalisation", norm.to_json()}};
-  std::ofstream(dir / "model.json") << card.dump();
-  return dir.string();
+  return testing::write_untrained_jet_model((fs::path(::testing::TempDir()) / name).string(), name, "0", z, seed);
 }
 
 TEST(JetAeCodec, Fp16LatentRecordsRoundTripThroughTheModel) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `daqz demo` SIGKILLed while its pipeline runs must not leave its services behind: each child gets SIGTERM
-# from the kernel (PR_SET_PDEATHSIG, testing/process.cpp) and stops on its own.
+# from the kernel (PR_SET_PDEATHSIG, testing/child_process.cpp) and stops on its own.
 source "$(dirname "$0")/lib.sh"
 "$BIN/daqz" demo --json --wedges 24 --sample 2 --hold 300 --work-dir "$WORK/demo" > "$WORK/demo.json" 2> "$WORK/demo.log" &
 DEMO=$!

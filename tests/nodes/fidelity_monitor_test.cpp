@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-
+#include "codec/model_repository.h"
 #include "support/synthetic_wedges.h"
 #include "codec_classic/lossless_codec.h"
 
@@ -72,13 +71,14 @@ TEST(FidelityMonitor, DropsWhenBusyAndCountsIt) {
 }
 
 TEST(FidelityMonitor, MeasuresAShippedBcaeModel) {
-  const std::string dir = std::string(DAQZ_SOURCE_DIR) + "/deploy/models/bcae-2d-sim";
-  if (!std::ifstream(dir + "/model.json")) GTEST_SKIP() << "no shipped model at " << dir;
+  const std::string root = std::string(DAQZ_SOURCE_DIR) + "/deploy/models";
+  const auto model = ModelRepository({root}).first_with_arch("bcae-2d");
+  if (!model) GTEST_SKIP() << "no shipped bcae-2d model under " << root;
   CodecOptions o;
-  o.model_dir = dir;
+  o.model_dir = model->dir;
   auto codec = make_wedge_codec("bcae", o);
   prometheus::Registry registry;
-  FidelityMonitor monitor({1.0, 4, 8}, {std::string(DAQZ_SOURCE_DIR) + "/deploy/models"}, registry);
+  FidelityMonitor monitor({1.0, 4, 8}, {root}, registry);
   const SparseWedge w = to_sparse(testing::synthetic_wedge(5));
   monitor.offer(w, codec->encode({&w}).at(0));
   monitor.flush(60);

@@ -9,7 +9,7 @@
 
 #include "codec/codec.h"
 #include "base/reconstruction_metrics.h"
-#include "codec/model_card.h"
+#include "codec/model_repository.h"
 #include "sim/tpc_simulator.h"
 #include "base/wedge.h"
 
@@ -30,10 +30,8 @@ TEST(BcaeShipped, ModelsStayNearTheirHeldOutMetrics) {
   std::vector<const SparseWedge*> ptrs{&wedges[0], &wedges[1]};
 
   int checked = 0;
-  for (const auto& dir_entry : fs::directory_iterator(root)) {
-    const fs::path entry = dir_entry.path();
-    if (!fs::exists(entry / "model.json")) continue;
-    const ModelCard card = load_model_card(entry.string());
+  for (const ModelEntry& entry : ModelRepository({root.string()}).latest()) {
+    const ModelCard& card = entry.card;
     if (card.arch.rfind("bcae", 0) != 0) continue;
     SCOPED_TRACE(card.name);
     EXPECT_NO_THROW(verify_model_weights(card));
@@ -41,7 +39,7 @@ TEST(BcaeShipped, ModelsStayNearTheirHeldOutMetrics) {
     const nlohmann::json& held = card.raw["metrics_heldout"];
 
     CodecOptions o;
-    o.model_dir = entry.string();
+    o.model_dir = card.dir;
     o.intra_op_threads = 2;
     auto codec = make_wedge_codec("bcae", o);
     const auto records = codec->encode(ptrs);

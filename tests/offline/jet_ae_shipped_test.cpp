@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "codec/model_repository.h"
 #include "offline/jet_eval.h"
 #include "codec_torch/jet_ae.h"
 
@@ -12,14 +13,14 @@ namespace {
 TEST(JetAeShipped, ModelsReproduceTheirCardMetrics) {
   const std::filesystem::path root = std::filesystem::path(DAQZ_SOURCE_DIR) / "deploy" / "models";
   int checked = 0;
-  for (const char* name : {"jet-ae-4d", "jet-ae-27d-z8", "jet-ae-27d-z12", "jet-ae-27d-z20"}) {
-    const auto dir = root / name;
-    if (!std::filesystem::exists(dir / "model.json")) continue;
-    const ModelCard card = load_model_card(dir.string());
+  for (const ModelEntry& entry : ModelRepository({root.string()}).latest()) {
+    const ModelCard& card = entry.card;
+    if (card.arch.rfind("jet-ae", 0) != 0) continue;
+    const std::string& name = card.name;
     EXPECT_NO_THROW(verify_model_weights(card)) << name;
     ASSERT_TRUE(card.raw.contains("metrics")) << name;
     JetEvalArgs a;
-    a.model_dir = dir.string();
+    a.model_dir = card.dir;
     a.input = "generate:5000:77";
     const JetEvalResult r = evaluate_jets(a);
     const double card_mse = card.raw["metrics"]["mse_normalised"].get<double>();

@@ -88,7 +88,7 @@ TEST(HttpServer, HttpTenAndKeepAlive) {
   }
   EXPECT_EQ(server.stats().accepted, 1u);
 
-  RawClient old(server.port());  // HTTP/1.0 (util/process.h's http_get): answer, then close
+  RawClient old(server.port());  // HTTP/1.0 (testing/http_client.h's http_get): answer, then close
   ASSERT_TRUE(old.send("GET /hello HTTP/1.0\r\n\r\n"));
   EXPECT_EQ(old.read_response(2.0).status, 200);
   EXPECT_TRUE(old.wait_closed(2.0));

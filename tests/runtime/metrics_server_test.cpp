@@ -9,7 +9,8 @@
 #include <thread>
 
 #include "runtime/raw_http_client.h"
-#include "testing/process.h"
+#include "testing/http_client.h"
+#include "testing/prometheus_text.h"
 
 namespace daqz {
 namespace {
@@ -31,7 +32,7 @@ TEST(MetricsServer, ServesPrometheusText) {
   EXPECT_NE(r.body.find("daqz_test_things_total 3"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("daqz_build_info{"), std::string::npos);
   EXPECT_NE(r.body.find("service=\"daqz-test\""), std::string::npos);
-  EXPECT_DOUBLE_EQ(prometheus_sum(http_get(m.url()), "daqz_test_things_total"), 3) << "util/process.h client";
+  EXPECT_DOUBLE_EQ(prometheus_sum(http_get(m.url()), "daqz_test_things_total"), 3) << "testing/http_client.h";
 
   const RawResponse head = http_request(port_of(m), "HEAD", "/metrics");
   EXPECT_EQ(head.status, 200);

@@ -1,10 +1,7 @@
-// Helpers for storage tests: temporary folders, synthetic encoded records, and reading every record
-// of a segment folder back with the damage the readers reported.
+// Helpers for storage tests: synthetic encoded records, and reading every record of a segment folder
+// back with the damage the readers reported (temporary folders: support/files.h).
 #pragma once
 
-#include <unistd.h>
-
-#include <atomic>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -12,27 +9,11 @@
 #include <vector>
 
 #include "storage/segment.h"
+#include "support/files.h"
 #include "wire/message.h"
 #include "wire/record_key.h"
 
 namespace daqz::testing {
-
-// A fresh folder under the system temp dir, removed when the object goes.
-struct TempDir {
-  std::filesystem::path path;
-  explicit TempDir(const std::string& tag) {
-    static std::atomic<int> n{0};
-    path = std::filesystem::temp_directory_path() /
-           ("daqz-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string str(const std::string& child = "") const { return child.empty() ? path.string() : (path / child).string(); }
-};
 
 // An encoded record of `bytes` pseudo-random payload bytes (content fixed by key and `variant`).
 inline Message test_record(const RecordKey& key, size_t bytes = 200, const std::string& model = "m1",

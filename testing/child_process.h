@@ -1,4 +1,4 @@
-// Child processes for `daqz demo` and tests: spawn with output to a log file, SIGTERM, wait.
+// Child processes for `daqz demo`, the benches and tests: spawn with output to a log file, SIGTERM, wait.
 //
 //   ChildProcess sink = ChildProcess::spawn({"build/bin/daqz-sink", "--out", "d"}, "sink.log");
 //   sink.terminate();            // SIGTERM
@@ -11,6 +11,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,9 @@ class ChildProcess {
  public:
   static ChildProcess spawn(const std::vector<std::string>& argv, const std::string& log_path);
   ChildProcess() = default;
-  ChildProcess(ChildProcess&& o) noexcept : pid_(o.pid_), exit_code_(o.exit_code_) { o.pid_ = -1; }
+  ChildProcess(ChildProcess&& o) noexcept : pid_(o.pid_), exit_code_(o.exit_code_), exited_(o.exited_) {
+    o.pid_ = -1;
+  }
   ChildProcess& operator=(ChildProcess&& o) noexcept;
   ~ChildProcess();
 
@@ -29,21 +32,20 @@ class ChildProcess {
   void kill();
   // Waits up to `timeout_s` (< 0: forever); then SIGKILL. Returns the exit code, or -signal.
   int wait(double timeout_s = -1);
+  // The exit code (or -signal) once the child has ended and been reaped (by running() or wait());
+  // nullopt while it runs or when nothing was spawned.
+  std::optional<int> exit_status() const { return exited_ ? std::optional<int>(exit_code_) : std::nullopt; }
+  // The process id while it runs; -1 once reaped or when nothing was spawned.
   pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
   int exit_code_ = 0;
+  bool exited_ = false;
   bool reap(bool block);
 };
 
 // Directory of the running executable (to find sibling executables).
 std::string executable_dir();
-// `n` distinct free TCP ports on 127.0.0.1 (all bound to port 0 at once, read back, closed).
-std::vector<int> free_tcp_ports(size_t n);
-// Minimal HTTP/1.0 GET of http://host:port/path; empty string on failure.
-std::string http_get(const std::string& url, double timeout_s = 2.0);
-// Sum of all samples of a Prometheus metric in a text exposition (all label sets).
-double prometheus_sum(const std::string& exposition, const std::string& metric);
 
 }  // namespace daqz
