@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "demo_summary.h"
+#include "base/install_paths.h"
 #include "base/reconstruction_metrics.h"
 #include "codec/model_card.h"
 #include "codec_classic/record_decoder.h"
@@ -44,12 +46,6 @@ struct DemoArgs {
   bool json = false;
   bool keep = false;
 };
-
-std::string default_models_root() {
-  for (const fs::path& p : {fs::path(daqz::executable_dir()) / "../../deploy/models", fs::path("deploy/models")})
-    if (fs::is_directory(p)) return fs::weakly_canonical(p).string();
-  return "deploy/models";
-}
 
 // First model directory under root whose arch starts with `prefix` (sorted by name).
 std::string find_shipped(const std::string& root, const std::string& prefix) {
@@ -82,7 +78,7 @@ double wait_for_metric(const std::string& url, const std::string& name, double t
 int run_demo(DemoArgs a) {
   using namespace daqz;
   const std::string bin = executable_dir();
-  if (a.models_root.empty()) a.models_root = default_models_root();
+  if (a.models_root.empty()) a.models_root = default_models_root();  // base/install_paths.h
   if (a.wedge_model.empty()) a.wedge_model = find_shipped(a.models_root, "bcae");
   if (a.jet_model.empty()) a.jet_model = find_shipped(a.models_root, "jet-ae-27d");
   const bool own_work = a.work_dir.empty();
@@ -235,7 +231,8 @@ int run_demo(DemoArgs a) {
   int ingest_rc = 0, sink_rc = 0;
   if (a.hold_s > 0) {
     build_summary(false, 0, 0);
-    std::cout << (a.json ? summary.dump() : summary.dump(2)) << std::endl;
+    if (a.json) std::cout << summary.dump() << std::endl;
+    else std::cout << daqz::cli::demo_summary_text(summary, "kept while held") << std::flush;
     spdlog::info("holding the pipeline up for {:.0f} s (metrics: {}, {}, {})", a.hold_s, urls.at("daqz-felix-sim"),
                  urls.at("daqz-ingest"), urls.at("daqz-sink"));
     std::this_thread::sleep_for(std::chrono::duration<double>(a.hold_s));
@@ -243,11 +240,15 @@ int run_demo(DemoArgs a) {
   } else {
     std::tie(ingest_rc, sink_rc) = finish();
     build_summary(true, ingest_rc, sink_rc);
-    std::cout << (a.json ? summary.dump() : summary.dump(2)) << std::endl;
   }
   const bool ok = summary["wedges_lost"] == 0 && summary["jet_batches_lost"] == 0 && summary["duplicated"] == 0 &&
                   summary["decode_failures"] == 0 && ingest_rc == 0 && sink_rc == 0;
-  if (own_work && !a.keep && ok) fs::remove_all(w);
+  const bool remove = own_work && !a.keep && ok;
+  if (a.hold_s <= 0) {
+    if (a.json) std::cout << summary.dump() << std::endl;
+    else std::cout << daqz::cli::demo_summary_text(summary, remove ? "removed; --keep keeps it" : "kept") << std::flush;
+  }
+  if (remove) fs::remove_all(w);
   return ok ? 0 : 2;
 }
 
@@ -265,7 +266,7 @@ void setup_demo(CLI::App& sub, int& exit_code) {
   sub.add_option("--sample", a->sample, "Wedges and jet batches compared for fidelity")->capture_default_str();
   sub.add_option("--fidelity-fraction", a->fidelity_fraction, "Share of wedges the ingest's live fidelity monitor decodes")
       ->capture_default_str();
-  sub.add_flag("--json", a->json, "Print the summary as one JSON line");
+  sub.add_flag("--json", a->json, "Print the summary as one JSON line (default: a short human summary)");
   sub.add_flag("--keep", a->keep, "Keep the temporary work folder");
   sub.callback([a, &exit_code] { exit_code = run_demo(*a); });
 }
