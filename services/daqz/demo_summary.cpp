@@ -22,7 +22,7 @@ std::string demo_summary_text(const nlohmann::json& s, const std::string& work_d
   out += fmt::format("  codecs    wedges {}, jets {} ({:.0f} stored losslessly as a fallback)\n",
                      s["wedge_codec"].get<std::string>(), s["jet_codec"].get<std::string>(),
                      num(s, "lossless_fallbacks"));
-  out += fmt::format("  streamed  {} wedges and {} jet batches in {:.1f} s: {:.1f} wedges/s end to end\n",
+  out += fmt::format("  streamed  {} wedges and {} jet batch(es) in {:.1f} s: {:.1f} wedges/s end to end\n",
                      count(s, "wedges_sent"), count(s, "jet_batches_sent"), num(s, "seconds"),
                      num(s, "wedges_per_second"));
   out += fmt::format("  stored    {}/{} wedges, {}/{} jet batches: lost {}, duplicated {}, decode failures {}\n",
@@ -35,8 +35,11 @@ std::string demo_summary_text(const nlohmann::json& s, const std::string& work_d
                      "precision {:.3f}, recall {:.3f}; jets: mean |relative residual| {:.4f}\n",
                      count(f, "wedges"), num(f, "mse"), num(f, "log_mae"), num(f, "psnr_db"), num(f, "precision"),
                      num(f, "recall"), num(f, "jet_mean_abs_relative_residual"));
-  out += fmt::format("  live      the ingest node's fidelity monitor: {:.0f} samples, MSE {:.2f}, log-MAE {:.3f}\n",
-                     num(live, "samples"), num(live, "mse"), num(live, "log_mae"));
+  if (num(live, "samples") > 0)
+    out += fmt::format("  live      the ingest node's fidelity monitor: {:.0f} samples, MSE {:.2f}, log-MAE {:.3f}\n",
+                       num(live, "samples"), num(live, "mse"), num(live, "log_mae"));
+  else
+    out += "  live      the ingest node's fidelity monitor had no sample yet (--fidelity-fraction)\n";
   const bool up = !s.value("pipeline_stopped", true);
   out += fmt::format("  metrics   {}\n", up ? "Prometheus text at (up while the pipeline is held):"
                                             : "Prometheus text was served at (the pipeline has stopped; --hold N "

@@ -32,7 +32,7 @@ assert not t.lstrip().startswith("{"), "the default output is JSON"
 assert len(t.splitlines()) <= 20, "the summary is not short"
 for label, pattern in [
     ("what ran", r"codecs\s+wedges bcae:\S+, jets jet-ae:\S+"),
-    ("throughput", r"streamed\s+24 wedges and \d+ jet batches in [\d.]+ s: [\d.]+ wedges/s"),
+    ("throughput", r"streamed\s+24 wedges and \d+ jet batch\(es\) in [\d.]+ s: [\d.]+ wedges/s"),
     ("nothing lost", r"stored\s+24/24 wedges, (\d+)/\1 jet batches: lost 0, duplicated 0, decode failures 0"),
     ("ratio", r"ratio\s+[\d.]+x vs dense 16-bit, [\d.]+x vs the zero-suppressed wire format"),
     ("fidelity", r"fidelity\s+2 wedges decoded and compared: MSE [\d.]+, log-MAE [\d.]+"),
