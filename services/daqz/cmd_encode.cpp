@@ -102,6 +102,7 @@ class Encoder {
       pending_.push_back(std::move(item));
       if (pending_.size() >= batch_size()) flush();
     } else {
+      flush();  // keep the input order in the segments
       encode_jets(item);
     }
   }
