@@ -23,10 +23,10 @@ double run(bool curve_on, const fs::path& keys, int messages, size_t bytes) {
   zmq::context_t server_ctx(1), client_ctx(1);
   CurveOptions so, co;
   if (curve_on) {
-    so.secret_key_file = (keys / "server.key").string();
+    so.secret_key_file = (keys / "server.key_secret").string();
     so.allow_dir = (keys / "allow").string();
-    co.secret_key_file = (keys / "client.key").string();
-    co.server_key_file = (keys / "server.pub").string();
+    co.secret_key_file = (keys / "client.key_secret").string();
+    co.server_key_file = (keys / "server.key").string();
   }
   CurveSecurity server(server_ctx, so), client(client_ctx, co);
   zmq::socket_t pull = make_bound_pull(server_ctx, {"tcp://127.0.0.1:*"}, 64, 64 << 20, server.server());
@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   fs::create_directories(keys / "allow");
   daqz::write_curve_keypair(keys.string(), "server", daqz::generate_curve_keypair());
   daqz::write_curve_keypair(keys.string(), "client", daqz::generate_curve_keypair());
-  fs::copy_file(keys / "client.pub", keys / "allow" / "client.pub");
+  fs::copy_file(keys / "client.key", keys / "allow" / "client.key");
   const double plain = run(false, keys, messages, bytes), curve = run(true, keys, messages, bytes);
   std::printf("%-6s %10s %10s\n", "mode", "msg/s", "MB/s");
   std::printf("%-6s %10.0f %10.1f\n", "plain", plain, plain * double(bytes) / 1e6);

@@ -18,6 +18,10 @@ PACKAGES=(
   gnuplot-nox
   prometheus
   python3 python3-zmq python3-numpy python3-h5py
+  pybind11-dev python3-dev  # python/: the Python module daqz
+  python3-pytest            # python/tests (ctest python.pytest)
+  python3-matplotlib        # docs/examples/plot_wedge.py
+  dpkg-dev                  # cpack: dpkg-shlibdeps declares the .deb dependencies (ctest package.deb_unpacked)
   python3-yaml  # tests/integration: Prometheus rules and Kubernetes manifests
   curl iproute2
   clang libclang-rt-dev  # fuzz/: libFuzzer and sanitizers (tests/integration/fuzz_frames_test.sh)

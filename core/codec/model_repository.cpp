@@ -7,6 +7,8 @@
 #include <set>
 #include <system_error>
 
+#include "base/install_paths.h"
+
 namespace daqz {
 namespace fs = std::filesystem;
 
@@ -166,9 +168,11 @@ ModelRepository::ModelRepository(std::vector<std::string> roots) : roots_(std::m
 std::vector<std::string> ModelRepository::default_roots() {
   std::vector<std::string> roots;
   std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  std::vector<fs::path> candidates = {"deploy/models"};                        // a source checkout
-  if (!ec) candidates.push_back(exe.parent_path() / "../../deploy/models");  // build/bin -> its checkout
+  // A source checkout; then beside the executable: an install (<prefix>/share/daqz/models) or a build
+  // folder inside the checkout (base/install_paths.h).
+  std::vector<fs::path> candidates = {"deploy/models"};
+  const std::string near = models_root_near(binary_dir());
+  if (!near.empty()) candidates.push_back(near);
   for (const auto& c : candidates) {
     if (!fs::is_directory(c, ec)) continue;
     const std::string p = fs::weakly_canonical(c, ec).string();

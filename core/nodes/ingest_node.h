@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "base/install_paths.h"
 #include "nodes/encoder_pool.h"
 #include "nodes/fidelity_monitor.h"
 #include "nodes/forwarder.h"
@@ -53,7 +54,7 @@ struct IngestConfig {
   std::string wedge_model;                 // model directory or name under models_root (neural codecs)
   std::string jet_codec = "jet-lossless";
   std::string jet_model;
-  std::string models_root = "deploy/models";
+  std::string models_root = default_models_root();  // ./deploy/models, else <bin>/../share/daqz/models
   std::map<std::string, std::string> codec_params;
   bool require_model = false;              // fail at start instead of falling back to lossless
   std::string device = "cpu";

@@ -95,6 +95,7 @@ CodecEvalResult evaluate_codec(WedgeCodec& codec, const EvalWedges& data, const 
         single.add_bytes(records[k].bytes.size(), lossless);
       }
     }
+    if (options.progress) options.progress(end, data.wedges.size());
   }
   result.encode_wedges_per_s = per_second(data.wedges.size(), encode_s);
   result.decode_wedges_per_s = per_second(data.wedges.size(), decode_s);

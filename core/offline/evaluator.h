@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -60,6 +61,8 @@ struct EvalRunOptions {
   // One untimed encode + decode of the first wedge before timing: neural codecs build their kernels
   // (oneDNN primitives, allocations) on the first call, which would dominate a small evaluation.
   bool warmup = true;
+  // Called after every encoded batch with the wedges done and in total (a progress bar).
+  std::function<void(size_t done, size_t total)> progress;
 };
 
 CodecEvalResult evaluate_codec(WedgeCodec& codec, const EvalWedges& data, const EvalRunOptions& options);

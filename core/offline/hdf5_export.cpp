@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "codec/jet_schema.h"
@@ -358,10 +359,14 @@ ExportSummary export_segments_to_hdf5(const std::vector<std::string>& segment_pa
   } reporter;
   RecordDecoder decoder(model_roots);
   Hdf5ExportWriter writer(out_path, options);
+  uint64_t bytes_total = 0, bytes_before = 0;
+  if (options.progress)
+    for (const auto& path : segment_paths) bytes_total += std::filesystem::file_size(path);
   for (const auto& path : segment_paths) {
     SegmentReader reader(path, &reporter);
     ++sum.segments;
     while (auto m = reader.next()) {
+      if (options.progress) options.progress(bytes_before + reader.good_bytes(), bytes_total);
       if (m->envelope.kind() != wire::KIND_ENCODED_RECORD) continue;
       const EncodedRecord rec = record_from_message(*m);
       ExportRecordInfo info{m->envelope.source_id(), m->envelope.sequence(), rec.codec_id, rec.model_name,
@@ -384,6 +389,8 @@ ExportSummary export_segments_to_hdf5(const std::vector<std::string>& segment_pa
       }
     }
     if (reader.skipped_bytes() > 0 || reader.corrupt_regions() > 0) ++sum.damaged_segments;
+    bytes_before += std::filesystem::file_size(path);
+    if (options.progress) options.progress(bytes_before, bytes_total);
   }
   writer.finish();
   return sum;

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,6 +33,8 @@ namespace daqz {
 struct Hdf5ExportOptions {
   int gzip_level = 4;          // 0-9; 0 = no compression filter
   bool float_wedges = false;   // float32 reconstructions instead of rounded uint16 ADC
+  // Called after every record with the segment bytes read so far and in total (a progress bar).
+  std::function<void(uint64_t bytes_done, uint64_t bytes_total)> progress;
 };
 
 struct ExportRecordInfo {

@@ -47,6 +47,7 @@ CodecEvalResult evaluate_main(const WedgeEvalArgs& args, const EvalWedges& data)
   run.histograms = !args.plot_dir.empty();
   run.batch = args.batch;
   run.warmup = args.warmup;
+  run.progress = args.progress;
   if (!args.model_dir.empty()) {
     const ModelCard card = load_model_card(args.model_dir);
     CodecOptions opts;

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,6 +36,7 @@ struct WedgeEvalArgs {
   size_t batch = 0;                 // wedges per encode() call; 0 = the codec's preferred batch
   std::string plot_dir;             // when set: write the report figures there
   bool warmup = true;               // untimed first encode + decode (see EvalRunOptions)
+  std::function<void(size_t done, size_t total)> progress;  // of the main evaluation (a progress bar)
 };
 
 struct WedgeEvalReport {

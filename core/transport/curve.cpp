@@ -23,51 +23,16 @@ namespace fs = std::filesystem;
 
 void add_curve_options(CLI::App& app, CurveOptions& o) {
   app.add_option("--curve-secret-key", o.secret_key_file,
-                 "ZeroMQ CURVE: this service's secret key file (daqz keygen); enables encryption and "
-                 "authentication on every socket");
+                 "ZeroMQ CURVE: this service's secret certificate (NAME.key_secret from daqz keygen, CZMQ or "
+                 "pyzmq); enables encryption and authentication on every socket");
   app.add_option("--curve-server-key", o.server_key_file,
-                 "ZeroMQ CURVE: public key file of the service this one sends to (its downstream)");
+                 "ZeroMQ CURVE: public certificate (NAME.key) of the service this one sends to (its downstream)");
   app.add_option("--curve-allow", o.allow_dir,
-                 "ZeroMQ CURVE: folder of *.pub public keys of the peers allowed to send to this service");
-}
-
-bool is_z85_key(const std::string& key) {
-  if (key.size() != 40) return false;
-  uint8_t raw[32];
-  return zmq_z85_decode(raw, key.c_str()) != nullptr;
-}
-
-CurveKeyPair generate_curve_keypair() {
-  char pub[41], sec[41];
-  if (zmq_curve_keypair(pub, sec) != 0)
-    throw CurveError(std::string("zmq_curve_keypair failed (libzmq without CURVE support?): ") +
-                     zmq_strerror(zmq_errno()));
-  return {pub, sec};
-}
-
-std::string curve_public_from_secret(const std::string& secret_z85) {
-  if (!is_z85_key(secret_z85)) throw CurveError("CURVE secret key is not a 40-character Z85 key");
-  char pub[41];
-  if (zmq_curve_public(pub, secret_z85.c_str()) != 0)
-    throw CurveError(std::string("zmq_curve_public failed: ") + zmq_strerror(zmq_errno()));
-  return pub;
+                 "ZeroMQ CURVE: folder of public certificates (*.key; *.pub of the first format) of the peers "
+                 "allowed to send to this service");
 }
 
 namespace {
-
-void write_text(const fs::path& path, const std::string& text, mode_t mode) {
-  // Create with the final mode so the secret is never readable by others, even briefly.
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    if (!f) throw CurveError("cannot write key file '" + tmp.string() + "'");
-    ::chmod(tmp.c_str(), mode);
-    f << text;
-    if (!f.flush()) throw CurveError("cannot write key file '" + tmp.string() + "'");
-  }
-  if (::chmod(tmp.c_str(), mode) != 0) throw CurveError("cannot set mode of '" + tmp.string() + "'");
-  fs::rename(tmp, path);
-}
 
 std::string z85_of_binary(const std::string& raw) {
   char out[41];
@@ -76,47 +41,6 @@ std::string z85_of_binary(const std::string& raw) {
 }
 
 }  // namespace
-
-std::pair<std::string, std::string> write_curve_keypair(const std::string& dir, const std::string& name,
-                                                        const CurveKeyPair& keys, bool force) {
-  if (name.empty() || name.find('/') != std::string::npos)
-    throw CurveError("key name '" + name + "' must be a plain file name (no '/')");
-  fs::create_directories(dir);
-  const fs::path sec = fs::path(dir) / (name + ".key"), pub = fs::path(dir) / (name + ".pub");
-  if (!force && (fs::exists(sec) || fs::exists(pub)))
-    throw CurveError("'" + sec.string() + "' or '" + pub.string() + "' exists; refusing to overwrite (use --force)");
-  write_text(sec, "# daqz ZeroMQ CURVE secret key '" + name + "' (Z85). Keep private; share " + name + ".pub.\n" +
-                      keys.secret_key + "\n", 0600);
-  write_text(pub, "# daqz ZeroMQ CURVE public key '" + name + "' (Z85)\n" + keys.public_key + "\n", 0644);
-  return {sec.string(), pub.string()};
-}
-
-std::string read_curve_key_file(const std::string& path, const std::string& what) {
-  std::ifstream f(path);
-  if (!f) throw CurveError(what + ": cannot read key file '" + path + "'");
-  std::string line, key;
-  while (std::getline(f, line)) {
-    const auto b = line.find_first_not_of(" \t\r");
-    if (b == std::string::npos || line[b] == '#') continue;
-    const auto e = line.find_last_not_of(" \t\r");
-    if (!key.empty()) throw CurveError(what + ": '" + path + "' holds more than one key line");
-    key = line.substr(b, e - b + 1);
-  }
-  if (!is_z85_key(key))
-    throw CurveError(what + ": '" + path + "' does not hold a 40-character Z85 CURVE key (daqz keygen writes them)");
-  return key;
-}
-
-std::set<std::string> read_allowed_keys(const std::string& dir) {
-  if (!fs::is_directory(dir)) throw CurveError("--curve-allow: '" + dir + "' is not a folder");
-  std::set<std::string> keys;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().extension() != ".pub") continue;
-    keys.insert(read_curve_key_file(e.path().string(), "--curve-allow"));
-  }
-  if (keys.empty()) throw CurveError("--curve-allow: '" + dir + "' holds no *.pub public keys");
-  return keys;
-}
 
 // ---- ZAP handler ---------------------------------------------------------------------------------
 // RFC 27 (ZAP): requests are [version, request_id, domain, address, identity, mechanism, credentials...]
@@ -255,13 +179,13 @@ CurveSecurity::CurveSecurity(zmq::context_t& ctx, const CurveOptions& options) :
       throw CurveError("--curve-server-key and --curve-allow need --curve-secret-key (this service's own key)");
     return;
   }
-  keys_.secret_key = read_curve_key_file(options_.secret_key_file, "--curve-secret-key");
+  keys_.secret_key = read_curve_secret_key(options_.secret_key_file, "--curve-secret-key");
   keys_.public_key = curve_public_from_secret(keys_.secret_key);
   struct stat st {};
   if (::stat(options_.secret_key_file.c_str(), &st) == 0 && (st.st_mode & 077))
     spdlog::warn("CURVE: secret key file '{}' is readable by group/others (chmod 600 it)", options_.secret_key_file);
   if (!options_.server_key_file.empty())
-    server_key_ = read_curve_key_file(options_.server_key_file, "--curve-server-key");
+    server_key_ = read_curve_public_key(options_.server_key_file, "--curve-server-key");
   if (!options_.allow_dir.empty()) zap_ = std::make_unique<Zap>(ctx, options_.allow_dir);
   spdlog::info("CURVE on: public key {}{}{}", keys_.public_key,
                zap_ ? ", " + std::to_string(zap_->allowed.size()) + " allowed client key(s)" : "",

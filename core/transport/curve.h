@@ -7,10 +7,13 @@
 //   SocketOptions o;  o.curve = curve.server();         // downstream end of a link (checks clients)
 //   SocketOptions p;  p.curve = curve.client();         // upstream end (authenticates the server)
 //
-// Key files are text: optional '#' comment lines, then one 40-character Z85 key. A secret key file
-// (NAME.key, mode 0600) holds only the secret key; the public key is derived from it.
+// Key files are ZeroMQ certificates in the zcert format that CZMQ and pyzmq read and write
+// (zcert_save, zmq.auth.create_certificates / load_certificate): `daqz keygen` writes NAME.key (the
+// public certificate: "curve" section, public-key = "<Z85>") and NAME.key_secret (mode 0600, also
+// secret-key = "<Z85>"). Files of the first format — '#' comment lines, then one 40-character Z85
+// key; NAME.key secret, NAME.pub public — are still read everywhere.
 // The ZAP handler (inproc://zeromq.zap.01, one per context) re-reads the allowed folder on every
-// handshake, so adding or removing a *.pub file takes effect for the next connection.
+// handshake, so adding or removing a key file takes effect for the next connection.
 // Throws CurveError naming the file or option for unreadable, malformed or missing keys.
 // Thread-safety: construct and destroy from one thread; server()/client() are const and safe;
 // CurveSecurity must be destroyed before its context (declare it after the context).
@@ -46,13 +49,22 @@ std::string curve_public_from_secret(const std::string& secret_z85);
 // True for a 40-character string that decodes as Z85.
 bool is_z85_key(const std::string& key);
 
-// Writes DIR/NAME.key (secret, mode 0600) and DIR/NAME.pub; refuses to overwrite unless `force`.
-// Returns the two paths (secret first).
+// Writes the zcert pair DIR/NAME.key_secret (mode 0600) and DIR/NAME.key; refuses to overwrite
+// unless `force`. Returns the two paths (secret first).
 std::pair<std::string, std::string> write_curve_keypair(const std::string& dir, const std::string& name,
                                                         const CurveKeyPair& keys, bool force = false);
-// Reads one Z85 key from a key file (`what` names it in errors, e.g. "--curve-server-key").
-std::string read_curve_key_file(const std::string& path, const std::string& what);
-// Every *.pub key in `dir` (Z85). Throws CurveError for a missing folder, a malformed file or no keys.
+// The zcert text of a public (secret == false) or secret certificate.
+std::string curve_certificate_text(const std::string& name, const CurveKeyPair& keys, bool secret);
+
+// Reads the secret key of a secret certificate (zcert) or of a first-format secret key file, and
+// the public key of a certificate (public or secret) or of a first-format key file. `what` names
+// the file in errors (e.g. "--curve-server-key"). Throws CurveError.
+std::string read_curve_secret_key(const std::string& path, const std::string& what);
+std::string read_curve_public_key(const std::string& path, const std::string& what);
+// The public keys allowed in `dir`: public certificates *.key (as zmq.auth.load_certificates reads
+// a folder) and first-format *.pub files. A *.key without a public-key entry (a first-format secret
+// key) and *.key_secret files are secrets: skipped with a warning, never admitted. Throws
+// CurveError for a missing folder, a malformed file or no keys.
 std::set<std::string> read_allowed_keys(const std::string& dir);
 
 class CurveSecurity {

@@ -14,6 +14,8 @@
 #include <set>
 #include <nlohmann/json.hpp>
 
+#include "base/install_paths.h"
+#include "base/progress_bar.h"
 #include "command.h"
 #include "codec/model_card.h"
 #include "codec_classic/record_decoder.h"
@@ -26,10 +28,11 @@ namespace {
 struct DecodeArgs {
   std::string input;
   std::string out;
-  std::vector<std::string> models{"deploy/models"};
+  std::vector<std::string> models{daqz::default_models_root()};
   bool float_output = false;
   bool json = false;
   bool strict = false;
+  bool progress = true;
 };
 
 // Counts and logs every region the readers skip; under --strict the first one stops the decode.
@@ -58,10 +61,17 @@ int run_decode(const DecodeArgs& a) {
   // Every record seen, by key, with the payload CRCs stored under it: a second record with the same
   // key and CRC is a duplicate (decoded once); another CRC is a key conflict (decoded beside it).
   std::map<RecordKey, std::vector<uint32_t>> seen;
-  for (const auto& path : list_segments(a.input)) {
+  const std::vector<std::string> paths = list_segments(a.input);
+  uint64_t bytes_total = 0, bytes_before = 0;
+  for (const auto& path : paths) bytes_total += std::filesystem::file_size(path);
+  ProgressBar::Options po;
+  if (!a.progress) po.mode = ProgressBar::Mode::kOff;
+  ProgressBar bar("decode", bytes_total, ProgressBar::Unit::kBytes, po);
+  for (const auto& path : paths) {
     SegmentReader reader(path, &reporter);
     ++segments;
     while (auto m = reader.next()) {
+      bar.set(bytes_before + reader.good_bytes());
       if (m->envelope.kind() != wire::KIND_ENCODED_RECORD) continue;
       ++records;
       const RecordKey key = RecordKey::of(m->envelope);
@@ -95,9 +105,12 @@ int run_decode(const DecodeArgs& a) {
         spdlog::error("record {} in '{}' not decoded: {}", key.str(), path, e.what());
       }
     }
+    bytes_before += std::filesystem::file_size(path);
+    bar.set(bytes_before);
     if (reader.tail_status() == TailStatus::kTorn) ++torn_tails;
     if (reader.skipped_bytes() > 0 || reader.corrupt_regions() > 0) ++damaged_segments;
   }
+  bar.finish();
   std::set<std::pair<std::string, uint64_t>> runs;
   for (const auto& [key, crcs] : seen) runs.insert({key.source, key.run});
   const nlohmann::json summary = {{"segments", segments},       {"records", records},
@@ -123,6 +136,7 @@ void setup_decode(CLI::App& sub, int& exit_code) {
       ->capture_default_str();
   sub.add_flag("--float", a->float_output, "Write wedges as float32 reconstructions instead of rounded uint16");
   sub.add_flag("--json", a->json, "Print a JSON summary");
+  sub.add_flag("!--no-progress", a->progress, "No progress bar on stderr");
   sub.add_flag("--strict", a->strict, "Fail (exit 4) at the first damaged region instead of reading past it");
   sub.callback([a, &exit_code] {
     try {

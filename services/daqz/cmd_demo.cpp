@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "demo_summary.h"
+#include "base/install_paths.h"
 #include "base/reconstruction_metrics.h"
 #include "codec/model_repository.h"
 #include "codec_classic/record_decoder.h"
@@ -202,7 +204,8 @@ int run_demo(DemoArgs a) {
   int ingest_rc = 0, sink_rc = 0;
   if (a.hold_s > 0) {
     build_summary(false, 0, 0);
-    std::cout << (a.json ? summary.dump() : summary.dump(2)) << std::endl;
+    if (a.json) std::cout << summary.dump() << std::endl;
+    else std::cout << daqz::cli::demo_summary_text(summary, "kept while held") << std::flush;
     spdlog::info("holding the pipeline up for {:.0f} s (metrics: {}, {}, {})", a.hold_s, urls.at("daqz-felix-sim"),
                  urls.at("daqz-ingest"), urls.at("daqz-sink"));
     std::this_thread::sleep_for(std::chrono::duration<double>(a.hold_s));
@@ -210,11 +213,15 @@ int run_demo(DemoArgs a) {
   } else {
     std::tie(ingest_rc, sink_rc) = finish();
     build_summary(true, ingest_rc, sink_rc);
-    std::cout << (a.json ? summary.dump() : summary.dump(2)) << std::endl;
   }
   const bool ok = summary["wedges_lost"] == 0 && summary["jet_batches_lost"] == 0 && summary["duplicated"] == 0 &&
                   summary["decode_failures"] == 0 && ingest_rc == 0 && sink_rc == 0;
-  if (own_work && !a.keep && ok) fs::remove_all(w);
+  const bool remove = own_work && !a.keep && ok;
+  if (a.hold_s <= 0) {
+    if (a.json) std::cout << summary.dump() << std::endl;
+    else std::cout << daqz::cli::demo_summary_text(summary, remove ? "removed; --keep keeps it" : "kept") << std::flush;
+  }
+  if (remove) fs::remove_all(w);
   return ok ? 0 : 2;
 }
 
@@ -234,7 +241,7 @@ void setup_demo(CLI::App& sub, int& exit_code) {
   sub.add_option("--sample", a->sample, "Wedges and jet batches compared for fidelity")->capture_default_str();
   sub.add_option("--fidelity-fraction", a->fidelity_fraction, "Share of wedges the ingest's live fidelity monitor decodes")
       ->capture_default_str();
-  sub.add_flag("--json", a->json, "Print the summary as one JSON line");
+  sub.add_flag("--json", a->json, "Print the summary as one JSON line (default: a short human summary)");
   sub.add_flag("--keep", a->keep, "Keep the temporary work folder");
   sub.callback([a, &exit_code] { exit_code = run_demo(*a); });
 }

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "base/progress_bar.h"
 #include "command.h"
 #include "codec/model_repository.h"
 #include "offline/jet_eval.h"
@@ -35,6 +36,7 @@ struct EvalOptions {
   int threads = 2;
   size_t batch = 0;
   std::string zfp_domain = "adc";
+  bool progress = true;
 };
 
 int run_eval(const EvalOptions& opt) {
@@ -73,7 +75,17 @@ int run_eval(const EvalOptions& opt) {
   args.threads = opt.threads;
   args.batch = opt.batch;
   args.plot_dir = opt.plot_dir;
+  ProgressBar::Options po;
+  po.item_name = "wedges";
+  if (!opt.progress) po.mode = ProgressBar::Mode::kOff;
+  ProgressBar bar("eval", 0, ProgressBar::Unit::kItems, po);
+  args.progress = [&bar](size_t done, size_t total) {
+    bar.set_total(total);
+    bar.set(done);
+    if (done == total) bar.finish();
+  };
   const WedgeEvalReport report = run_wedge_evaluation(args);
+  bar.finish();
   if (opt.json)
     std::printf("%s\n", report_to_json(report).dump(2).c_str());
   else
@@ -91,6 +103,7 @@ void setup_eval(CLI::App& sub, int& exit_code) {
                  "mode=rate,rate=R][,post_threshold=T][,domain=adc|log], or a jet codec");
   sub.add_option("--input,-i", opt->input, "A .npy wedge or a folder of them (jets: see the jet eval docs)");
   sub.add_flag("--json", opt->json, "Print one JSON object (baselines only with --baselines)");
+  sub.add_flag("!--no-progress", opt->progress, "No progress bar on stderr");
   sub.add_option("--plot", opt->plot_dir, "Write PNG figures into this folder (needs gnuplot)");
   sub.add_option("--threshold", opt->threshold, "BCAE segmentation threshold h (default: the model card's)")
       ->check(CLI::Range(0.0, 1.0));

@@ -8,6 +8,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "base/install_paths.h"
+#include "base/progress_bar.h"
 #include "command.h"
 #include "offline/hdf5_export.h"
 #include "storage/segment.h"
@@ -17,10 +19,11 @@ namespace {
 struct ExportArgs {
   std::string input;
   std::string hdf5;
-  std::vector<std::string> models{"deploy/models"};
+  std::vector<std::string> models{daqz::default_models_root()};
   int gzip = 4;
   bool float_wedges = false;
   bool json = false;
+  bool progress = true;
 };
 
 int run_export(const ExportArgs& a) {
@@ -34,7 +37,15 @@ int run_export(const ExportArgs& a) {
     Hdf5ExportOptions opt;
     opt.gzip_level = a.gzip;
     opt.float_wedges = a.float_wedges;
+    ProgressBar::Options po;
+    if (!a.progress) po.mode = ProgressBar::Mode::kOff;
+    ProgressBar bar("export", 0, ProgressBar::Unit::kBytes, po);
+    opt.progress = [&bar](uint64_t done, uint64_t total) {
+      bar.set_total(total);
+      bar.set(done);
+    };
     const ExportSummary s = export_segments_to_hdf5(segments, a.models, a.hdf5, opt);
+    bar.finish();
     const nlohmann::json summary = {{"segments", s.segments}, {"wedges", s.wedges}, {"jet_batches", s.jet_batches},
                                     {"jet_rows", s.jet_rows}, {"failed", s.failed},
                                     {"damaged_segments", s.damaged_segments}, {"out", a.hdf5},
@@ -59,6 +70,7 @@ void setup_export(CLI::App& sub, int& exit_code) {
       ->capture_default_str()->check(CLI::Range(0, 9));
   sub.add_flag("--float", a->float_wedges, "Store wedges as float32 reconstructions instead of rounded uint16");
   sub.add_flag("--json", a->json, "Print a JSON summary");
+  sub.add_flag("!--no-progress", a->progress, "No progress bar on stderr");
   sub.callback([a, &exit_code] { exit_code = run_export(*a); });
 }
 

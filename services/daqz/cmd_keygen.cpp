@@ -1,5 +1,6 @@
-// `daqz keygen`: a ZeroMQ CURVE key pair for one service, as Z85 text files DIR/NAME.key (secret,
-// mode 0600) and DIR/NAME.pub (public). See docs/security.md for which file goes where.
+// `daqz keygen`: a ZeroMQ CURVE key pair for one service, as ZeroMQ certificates in the zcert format
+// that CZMQ and pyzmq (zmq.auth.load_certificate) read: DIR/NAME.key_secret (secret, mode 0600) and
+// DIR/NAME.key (public). See docs/security.md for which file goes where.
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -39,7 +40,7 @@ int run_keygen(const KeygenArgs& a) {
 void setup_keygen(CLI::App& sub, int& exit_code) {
   auto a = std::make_shared<KeygenArgs>();
   sub.add_option("--out", a->out, "Folder for the key files (created if missing)")->capture_default_str();
-  sub.add_option("--name", a->name, "Key name: writes NAME.key and NAME.pub (e.g. ingest-0)")->required();
+  sub.add_option("--name", a->name, "Key name: writes NAME.key_secret and NAME.key (e.g. ingest-0)")->required();
   sub.add_flag("--force", a->force, "Overwrite existing key files");
   sub.add_flag("--json", a->json, "Print the file names and public key as JSON");
   sub.callback([a, &exit_code] { exit_code = run_keygen(*a); });
@@ -47,4 +48,5 @@ void setup_keygen(CLI::App& sub, int& exit_code) {
 
 }  // namespace
 
-DAQZ_COMMAND(keygen, "Generate a ZeroMQ CURVE key pair (NAME.key secret, NAME.pub public)", setup_keygen);
+DAQZ_COMMAND(keygen, "Generate a ZeroMQ CURVE certificate pair (NAME.key_secret secret, NAME.key public; zcert format)",
+             setup_keygen);

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "base/progress_bar.h"
 #include "command.h"
 #include "sim/jet_generator.h"
 #include "sim/tpc_config.h"
@@ -35,20 +36,11 @@ struct SimulateOptions {
   std::string layer_group = "outer";
   std::string config_path;
   unsigned threads = 1;
-  bool progress = false;
+  bool progress = false;     // the in-place bar even when stderr is not a terminal
+  bool no_progress = false;
   bool no_jets = false;
   bool dump_config = false;
 };
-
-void draw_progress(uint64_t done, uint64_t total, double seconds, uint32_t wedges_per_event) {
-  const int width = 30;
-  const int filled = total ? int(width * done / total) : width;
-  const double rate = seconds > 0 ? double(done * wedges_per_event) / seconds : 0.0;
-  std::fprintf(stderr, "\r[%-*s] %llu/%llu events  %.1f wedges/s ", width,
-               std::string(size_t(filled), '#').c_str(), (unsigned long long)done,
-               (unsigned long long)total, rate);
-  std::fflush(stderr);
-}
 
 int run_simulate(const SimulateOptions& opt) {
   TpcSimConfig cfg = opt.config_path.empty() ? TpcSimConfig::for_group(parse_layer_group(opt.layer_group))
@@ -73,7 +65,10 @@ int run_simulate(const SimulateOptions& opt) {
   }
 
   const uint32_t per_event = cfg.geometry.wedges_per_frame();
-  const bool show = opt.progress || isatty(STDERR_FILENO);
+  ProgressBar::Options po;
+  po.item_name = "wedges";
+  po.mode = opt.no_progress ? ProgressBar::Mode::kOff : opt.progress ? ProgressBar::Mode::kTerminal : ProgressBar::Mode::kAuto;
+  ProgressBar bar("simulate", opt.events * per_event, ProgressBar::Unit::kItems, po);
   std::atomic<uint64_t> next_event{0}, done{0};
   std::mutex progress_mutex, error_mutex;
   std::string first_error;
@@ -92,10 +87,8 @@ int run_simulate(const SimulateOptions& opt) {
           write_npy((out / "wedges" / name).string(), npy_from_wedge(to_dense(frame[w])));
         }
         const uint64_t d = ++done;
-        if (show) {
-          std::lock_guard<std::mutex> lock(progress_mutex);
-          draw_progress(d, opt.events, elapsed(), per_event);
-        }
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        bar.set(d * per_event);
       }
     } catch (const std::exception& ex) {
       std::lock_guard<std::mutex> lock(error_mutex);
@@ -107,7 +100,7 @@ int run_simulate(const SimulateOptions& opt) {
   for (unsigned i = 1; i < std::max(1u, opt.threads); ++i) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
-  if (show) std::fprintf(stderr, "\n");
+  bar.finish();
   if (!first_error.empty()) throw std::runtime_error(first_error);
 
   if (!opt.no_jets) {
@@ -148,7 +141,8 @@ void setup_simulate(CLI::App& sub, int& exit_code) {
       ->check(CLI::ExistingFile);
   sub.add_option("--threads,-j", opt->threads, "Worker threads (events are independent)")
       ->capture_default_str();
-  sub.add_flag("--progress", opt->progress, "Show the progress bar even when stderr is not a terminal");
+  sub.add_flag("--progress", opt->progress, "Draw the in-place progress bar even when stderr is not a terminal");
+  sub.add_flag("--no-progress", opt->no_progress, "No progress output on stderr");
   sub.add_flag("--no-jets", opt->no_jets, "Do not write jets.npy");
   sub.add_flag("--dump-config", opt->dump_config, "Print the effective configuration as JSON and exit");
   sub.callback([opt, &exit_code] { exit_code = run_simulate(*opt); });

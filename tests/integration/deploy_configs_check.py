@@ -8,6 +8,7 @@ flag a systemd unit or a Kubernetes container passes, and every key of an exampl
 option of that service. Prints one line per finding and exits 1 if there is any.
 """
 import configparser
+import copy
 import json
 import pathlib
 import re
@@ -33,6 +34,48 @@ def check_flags(where, service, args, known):
         m = re.match(r"--([a-z][a-z0-9-]*)", a)
         if m and m.group(1) not in known[service]:
             problem(f"{where}: {service} has no option --{m.group(1)}")
+
+
+def json_patch(doc, ops, where):
+    """Applies RFC 6902 add/replace/test operations (what the GPU overlay uses) to a copy of doc."""
+    doc = copy.deepcopy(doc)
+    for op in ops:
+        *parents, last = [p.replace("~1", "/").replace("~0", "~") for p in op["path"].split("/")[1:]]
+        node = doc
+        for p in parents:
+            node = node[int(p)] if isinstance(node, list) else node[p]
+        key = int(last) if isinstance(node, list) else last
+        if op["op"] == "test":
+            if node[key] != op["value"]:
+                problem(f"{where}: test of {op['path']} fails: {node[key]!r} != {op['value']!r}")
+        elif op["op"] in ("add", "replace"):
+            node[key] = op["value"]
+        else:
+            problem(f"{where}: unsupported op {op['op']}")
+    return doc
+
+
+def check_gpu_overlay(src, ingest, known):
+    """deploy/k8s-gpu: a kustomize overlay of deploy/k8s whose patch turns the CPU encoder into a GPU one."""
+    kust_path = src / "deploy/k8s-gpu/kustomization.yaml"
+    kust = yaml.safe_load(kust_path.read_text())
+    if kust.get("resources") != ["../k8s"]:
+        problem(f"{kust_path}: should be an overlay of ../k8s")
+    patches = kust.get("patches", [])
+    if len(patches) != 1 or patches[0].get("target", {}).get("name") != "daqz-ingest":
+        problem(f"{kust_path}: expected one patch of the daqz-ingest DaemonSet")
+        return
+    where = str(src / "deploy/k8s-gpu" / patches[0]["path"])
+    gpu = json_patch(ingest, yaml.safe_load(pathlib.Path(where).read_text()), where)
+    c = gpu["spec"]["template"]["spec"]["containers"][0]
+    args = c.get("args", [])
+    if "--device=cuda" not in args or "--device=cpu" in args:
+        problem(f"{where}: the patched encoder does not run with --device=cuda only: {args}")
+    if c.get("resources", {}).get("limits", {}).get("nvidia.com/gpu") != 1:
+        problem(f"{where}: the patched encoder requests no nvidia.com/gpu")
+    if not any(t.get("key") == "nvidia.com/gpu" for t in gpu["spec"]["template"]["spec"].get("tolerations", [])):
+        problem(f"{where}: the patched encoder does not tolerate the GPU taint")
+    check_flags(where, "daqz-ingest", args, known)
 
 
 def main(src, help_dir):
@@ -135,10 +178,12 @@ def main(src, help_dir):
         c = ingest["spec"]["template"]["spec"]["containers"][0]
         if ingest["kind"] != "DaemonSet":
             problem("k8s: the encoder (daqz-ingest) should be a DaemonSet")
-        if "nvidia.com/gpu" not in c.get("resources", {}).get("limits", {}):
-            problem("k8s: daqz-ingest requests no nvidia.com/gpu")
-        if "--device=cuda" not in c.get("args", []):
-            problem("k8s: daqz-ingest does not run with --device=cuda")
+        # The example runs anywhere: CPU by default; the GPU variant is the deploy/k8s-gpu overlay.
+        if "--device=cpu" not in c.get("args", []):
+            problem("k8s: daqz-ingest does not default to --device=cpu")
+        if "nvidia.com/gpu" in c.get("resources", {}).get("limits", {}):
+            problem("k8s: the default daqz-ingest requests a GPU (that is the deploy/k8s-gpu overlay's job)")
+        check_gpu_overlay(src, ingest, known)
         n_sinks = sum(1 for a in c.get("args", []) if a.startswith("--sink="))
         sink = workloads.get("daqz-sink", (None, None))[1]
         if sink is not None and sink["spec"].get("replicas") != n_sinks:
@@ -174,8 +219,9 @@ def main(src, help_dir):
         if not s.get("TimeoutStopSec"):
             problem(f"{path}: no TimeoutStopSec (drain budget)")
         exec_start = s.get("ExecStart", "").split()
-        if exec_start[:1] != [f"/usr/local/bin/{service}"] or f"/etc/daqz/{short}.json" not in exec_start:
-            problem(f"{path}: ExecStart should run /usr/local/bin/{service} --config /etc/daqz/{short}.json")
+        # The daqz package installs binaries in /usr/bin and configs in /etc/daqz (cmake/DaqzInstall.cmake).
+        if exec_start[:1] != [f"/usr/bin/{service}"] or f"/etc/daqz/{short}.json" not in exec_start:
+            problem(f"{path}: ExecStart should run /usr/bin/{service} --config /etc/daqz/{short}.json")
         check_flags(str(path), service, exec_start[1:], known)
 
     print(f"{len(problems)} problem(s)")

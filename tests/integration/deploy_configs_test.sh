@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # deploy/ is usable as shipped:
 #   - every Kubernetes and Prometheus YAML parses; the ConfigMap carries deploy/configs verbatim; the
-#     workloads have liveness probes on /healthz and readiness probes on /readyz, drain grace periods, scrape annotations, a GPU for the encoder
-#     DaemonSet, a StatefulSet + headless Service for the sinks, no hostNetwork; every flag a container
+#     workloads have liveness probes on /healthz and readiness probes on /readyz, drain grace periods,
+#     scrape annotations, an encoder DaemonSet on --device=cpu (the deploy/k8s-gpu overlay patches in
+#     --device=cuda and a GPU), a StatefulSet + headless Service for the sinks, no hostNetwork; every flag a container
 #     or systemd unit passes and every example-config key is an option of its service (--help);
-#     `kubectl kustomize deploy/k8s` renders (when kubectl is installed);
+#     `kubectl kustomize deploy/k8s` and `deploy/k8s-gpu` render (when kubectl is installed);
 #   - `systemd-analyze verify` accepts the units without a warning (when systemd-analyze exists);
 #   - `promtool check config` accepts both scrape configurations (Debian's Prometheus is built without
 #     Kubernetes discovery, so kubernetes_sd_configs is swapped for static_configs in a copy first);
@@ -26,6 +27,11 @@ $PY "$SRC/tests/integration/deploy_configs_check.py" "$SRC" "$WORK/help" || fail
 if command -v kubectl > /dev/null; then
   kubectl kustomize "$SRC/deploy/k8s" > "$WORK/k8s.yaml" || fail "kubectl kustomize deploy/k8s"
   echo "kubectl kustomize: $(grep -c '^kind:' "$WORK/k8s.yaml") objects"
+  grep -q -- "--device=cpu" "$WORK/k8s.yaml" || fail "deploy/k8s does not default to --device=cpu"
+  kubectl kustomize "$SRC/deploy/k8s-gpu" > "$WORK/k8s-gpu.yaml" || fail "kubectl kustomize deploy/k8s-gpu"
+  grep -q -- "--device=cuda" "$WORK/k8s-gpu.yaml" && grep -q "nvidia.com/gpu: 1" "$WORK/k8s-gpu.yaml" \
+    || fail "the deploy/k8s-gpu overlay does not give the encoder a GPU"
+  echo "kubectl kustomize deploy/k8s-gpu: --device=cuda, nvidia.com/gpu"
 else
   echo "note: kubectl not installed; kustomize rendering not checked"
 fi
@@ -35,7 +41,7 @@ if command -v systemd-analyze > /dev/null; then
   abs_bin=$(cd "$BIN" && pwd)
   for u in "$SRC"/deploy/systemd/*.service "$SRC"/deploy/systemd/*.target; do
     # verify checks that ExecStart exists: point it at this build's binaries.
-    sed "s#^ExecStart=/usr/local/bin/#ExecStart=$abs_bin/#" "$u" > "$WORK/units/$(basename "$u")"
+    sed "s#^ExecStart=/usr/bin/#ExecStart=$abs_bin/#" "$u" > "$WORK/units/$(basename "$u")"
   done
   (cd "$WORK/units" && SYSTEMD_LOG_LEVEL=warning systemd-analyze verify ./*.service ./*.target) \
     > "$WORK/verify.log" 2>&1 || fail "systemd-analyze verify failed: $(cat "$WORK/verify.log")"
