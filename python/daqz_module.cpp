@@ -26,7 +26,7 @@
 #include "base/crc32c.h"
 #include "codec/codec.h"
 #include "codec/jet_schema.h"
-#include "codec/model_card.h"
+#include "codec/model_repository.h"
 #include "codec_classic/classic_codecs.h"
 #include "codec_classic/record_decoder.h"
 #include "codec_torch/neural_codecs.h"
@@ -238,7 +238,7 @@ PYBIND11_MODULE(_daqz, m) {
   m.def("jet_codecs", &known_jet_codecs, "Registered jet codec ids");
   m.def("feature_names", &feature_names, py::arg("schema_id"), "Column names of a jet feature schema");
   m.def("find_model", [](const std::string& name, const std::vector<std::string>& roots) {
-        return find_model(name, "", roots).dir; }, py::arg("name"), py::arg("roots"),
+        return ModelRepository(roots).resolve(name).dir; }, py::arg("name"), py::arg("roots"),
         "The directory of model `name` under the roots (raises daqz.ModelError)");
 
   py::class_<Decoder, std::shared_ptr<Decoder>>(m, "Decoder")

@@ -25,6 +25,7 @@ int run_e2e(Common& c, const E2eArgs& a);
 struct TransportArgs {
   double seconds = 20;
   std::string codec = "lossless";
+  std::vector<std::string> also = {"passthrough"};  // the pipeline's own cost, without an encoder
   int workers = 2;  // both cores encode, so the codec is less of a limit than the transport
 };
 CLI::App* add_transport_command(CLI::App& app, TransportArgs& a);

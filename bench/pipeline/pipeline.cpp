@@ -69,6 +69,19 @@ void Pipeline::stop() {
   if (fs::exists(cluster_.segments_dir())) fs::remove_all(cluster_.segments_dir());
 }
 
+namespace {
+// `metric` summed over its label sets, or `metric{label="value"}` for one label value.
+double sample(const std::string& text, const std::string& metric) {
+  const size_t brace = metric.find('{');
+  if (brace == std::string::npos) return prometheus_sum(text, metric);
+  const size_t eq = metric.find('=', brace);
+  if (eq == std::string::npos || metric.back() != '}') throw std::invalid_argument("bad counter key " + metric);
+  std::string value = metric.substr(eq + 1, metric.size() - eq - 2);
+  if (value.size() >= 2 && value.front() == '"') value = value.substr(1, value.size() - 2);
+  return prometheus_sum_where(text, metric.substr(0, brace), metric.substr(brace + 1, eq - brace - 1), value);
+}
+}  // namespace
+
 Window measure_window(Pipeline& p, const std::vector<std::pair<std::string, std::string>>& counters, double seconds,
                       bool prune) {
   auto snapshot = [&] {
@@ -76,7 +89,7 @@ Window measure_window(Pipeline& p, const std::vector<std::pair<std::string, std:
     std::map<std::string, double> v;
     for (const auto& [url, metric] : counters) {
       if (!pages.count(url)) pages[url] = http_get(url);
-      v[url + "|" + metric] = prometheus_sum(pages[url], metric);
+      v[url + "|" + metric] = sample(pages[url], metric);
     }
     return v;
   };

@@ -55,7 +55,7 @@ struct Window {
   double per_second(const std::string& key) const { return seconds > 0 ? delta.at(key) / seconds : 0; }
 };
 
-// Samples `counters` ((url, metric) pairs) and the children's CPU time, waits `seconds` (pruning
+// Samples `counters` ((url, metric) pairs; metric may be `name{label="value"}`) and the children's CPU time, waits `seconds` (pruning
 // segments when asked and checking the children), samples again.
 Window measure_window(Pipeline& p, const std::vector<std::pair<std::string, std::string>>& counters, double seconds,
                       bool prune);

@@ -23,7 +23,7 @@
 #include "base/progress_bar.h"
 #include "base/reconstruction_metrics.h"
 #include "codec/codec.h"
-#include "codec/model_card.h"
+#include "codec/model_repository.h"
 #include "command.h"
 #include "encode_inputs.h"
 #include "storage/segment.h"
@@ -62,7 +62,7 @@ double seconds_since(Clock::time_point t0) { return std::chrono::duration<double
 std::string resolve_model(const std::string& model, const std::vector<std::string>& roots) {
   if (model.empty()) return "";
   if (fs::exists(fs::path(model) / "model.json")) return model;
-  return daqz::find_model(model, "", roots).dir;
+  return daqz::ModelRepository(roots).resolve(model).dir;
 }
 
 // Sums over everything encoded; one per record kind.
