@@ -23,6 +23,10 @@ FallbackPolicy::FallbackPolicy(const CodecSpec& spec, IngestStats& stats)
     spdlog::error("jet codec '{}' failed to load in a worker ({}); this worker stores jets losslessly", spec.jet_codec,
                   e.what());
   }
+  wedge_lossless_model_ = stats_.model("wedge", wedge_lossless_->descriptor());
+  jet_lossless_model_ = stats_.model("jets", jet_lossless_->descriptor());
+  wedge_model_ = wedge_codec_ ? stats_.model("wedge", wedge_codec_->descriptor()) : wedge_lossless_model_;
+  jet_model_ = jet_codec_ ? stats_.model("jets", jet_codec_->descriptor()) : jet_lossless_model_;
 }
 
 FallbackPolicy::~FallbackPolicy() = default;
@@ -49,22 +53,35 @@ std::vector<EncodedRecord> FallbackPolicy::encode_wedges(const std::vector<const
     records = wedge_lossless_->encode(wedges);
     stats_.fallback_wedge.Increment(double(wedges.size()));
   }
-  stats_.encode_seconds.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  stats_.encode_seconds.Observe(seconds);
   stats_.wedges_encoded.Increment(double(wedges.size()));
+  const ModelCounters& m = ok ? wedge_model_ : wedge_lossless_model_;
+  m.records->Increment(double(wedges.size()));
+  m.encode_seconds->Increment(seconds);
   return records;
 }
 
 EncodedRecord FallbackPolicy::encode_jets(const JetBatch& jets) {
   stats_.jets_encoded.Increment(double(jets.n));
+  const auto t0 = std::chrono::steady_clock::now();
+  auto count = [&](const ModelCounters& m) {
+    m.records->Increment();
+    m.encode_seconds->Increment(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  };
   if (jet_codec_) {
     try {
-      return jet_codec_->encode(jets);
+      EncodedRecord r = jet_codec_->encode(jets);
+      count(jet_model_);
+      return r;
     } catch (const std::exception& e) {
       spdlog::error("jet codec '{}' failed: {}; storing the batch losslessly", spec_.jet_codec, e.what());
     }
   }
   stats_.fallback_jets.Increment();
-  return jet_lossless_->encode(jets);
+  EncodedRecord r = jet_lossless_->encode(jets);
+  count(jet_lossless_model_);
+  return r;
 }
 
 }  // namespace daqz

@@ -46,6 +46,7 @@ class FallbackPolicy {
   IngestStats& stats_;
   std::unique_ptr<WedgeCodec> wedge_codec_, wedge_lossless_;
   std::unique_ptr<JetCodec> jet_codec_, jet_lossless_;
+  ModelCounters wedge_model_, wedge_lossless_model_, jet_model_, jet_lossless_model_;
 };
 
 }  // namespace daqz

@@ -3,7 +3,8 @@
 namespace daqz {
 
 IngestStats::IngestStats(prometheus::Registry& r, const IngestTargets& targets)
-    : messages_in_wedge(add_counter(r, "daqz_ingest_messages_received_total", "Valid data messages received", {{"kind", "wedge"}})),
+    : registry_(r),
+      messages_in_wedge(add_counter(r, "daqz_ingest_messages_received_total", "Valid data messages received", {{"kind", "wedge"}})),
       messages_in_jets(add_counter(r, "daqz_ingest_messages_received_total", "Valid data messages received", {{"kind", "jets"}})),
       end_of_stream(add_counter(r, "daqz_ingest_end_of_stream_total", "End-of-stream markers received")),
       bytes_in(add_counter(r, "daqz_ingest_received_bytes_total", "Bytes received on the data channel (all frames)")),
@@ -46,6 +47,21 @@ IngestStats::IngestStats(prometheus::Registry& r, const IngestTargets& targets)
                                  {{"stage", ingest_stage_label(IngestStage(i))}});
   target_wedges_per_second.Set(targets.wedges_per_second);
   target_bytes_per_second.Set(targets.bytes_per_second);
+}
+
+ModelCounters IngestStats::model(const std::string& kind, const CodecDescriptor& codec) {
+  const std::string model = codec.model_name.empty() ? "none" : codec.model_name;
+  const std::string version = codec.model_version.empty() ? "none" : codec.model_version;
+  add_gauge(registry_, "daqz_ingest_model_info", "Codecs and models loaded (value 1), with the weights' SHA-256",
+            {{"kind", kind}, {"codec", codec.codec_id}, {"model", model}, {"version", version},
+             {"sha256", codec.weights_sha256.empty() ? "none" : codec.weights_sha256}})
+      .Set(1);
+  const prometheus::Labels labels = {{"kind", kind}, {"codec", codec.codec_id}, {"model", model}, {"version", version}};
+  ModelCounters m;
+  m.records = &add_counter(registry_, "daqz_ingest_model_records_total", "Records encoded, per codec and model", labels);
+  m.encode_seconds = &add_counter(registry_, "daqz_ingest_model_encode_seconds_total",
+                                  "Encoder wall time, per codec and model", labels);
+  return m;
 }
 
 const char* ingest_stage_label(IngestStage stage) {

@@ -6,6 +6,8 @@
 //   IngestStats stats(registry, targets);
 //   stats.rejected(RejectReason::kBadCrc).Increment();
 //   stats.add_stage_cpu(IngestStage::kValidate, seconds);   // CPU seconds spent per stage
+//   ModelCounters m = stats.model("wedge", codec->descriptor());   // per model, Triton style
+//   m.records->Increment(n); m.encode_seconds->Increment(dt);
 //
 // Names follow Prometheus conventions: daqz_ prefix, base units (seconds, bytes), _total counters.
 #pragma once
@@ -14,6 +16,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "codec/codec.h"
 #include "runtime/metrics_server.h"
 #include "wire/validation.h"
 
@@ -23,6 +26,13 @@ namespace daqz {
 // checks, decoding), encode (codec, lossless fallback), send (to the sinks, acks, re-sends).
 enum class IngestStage { kReceive, kValidate, kEncode, kSend, kCount };
 const char* ingest_stage_label(IngestStage stage);
+
+// Per-model counters (Triton's nv_inference_*{model,version} convention): records encoded and
+// encoder time, labelled {kind, codec, model, version}; lossless fallbacks count under "lossless".
+struct ModelCounters {
+  prometheus::Counter* records = nullptr;
+  prometheus::Counter* encode_seconds = nullptr;
+};
 
 struct IngestTargets {
   double wedges_per_second = 0;
@@ -35,6 +45,9 @@ class IngestStats {
 
   prometheus::Counter& rejected(RejectReason reason) { return *rejected_by_reason_[size_t(reason)]; }
   void add_stage_cpu(IngestStage stage, double seconds) { stage_cpu_[size_t(stage)]->Increment(seconds); }
+  // Sets daqz_ingest_model_info{kind,codec,model,version,sha256} = 1 for a loaded codec and returns its
+  // per-model counters (the same ones for every worker holding that model). Thread-safe.
+  ModelCounters model(const std::string& kind, const CodecDescriptor& codec);
   // Dense bytes / stored bytes since start, per kind (the compression-ratio gauges).
   void count_wedge_compression(uint64_t dense_bytes, uint64_t stored_bytes);
   void count_jet_compression(uint64_t dense_bytes, uint64_t stored_bytes);
@@ -81,6 +94,7 @@ class IngestStats {
   prometheus::Histogram& latency;
 
  private:
+  prometheus::Registry& registry_;
   RejectCounters rejected_by_reason_{};
   std::array<prometheus::Counter*, size_t(IngestStage::kCount)> stage_cpu_{};
   std::atomic<uint64_t> dense_wedge_bytes_{0}, stored_wedge_bytes_{0}, dense_jet_bytes_{0}, stored_jet_bytes_{0};

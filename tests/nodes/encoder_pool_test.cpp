@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
 
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <mutex>
 
 #include "base/crc32c.h"
@@ -119,6 +121,39 @@ TEST_F(PoolFixture, UnloadableCodecFallsBackToLosslessAndCounts) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(record_from_message(out.at(0)).codec_id, "lossless");
   EXPECT_EQ(stats.fallback_wedge.Value(), 1);
+}
+
+// The model identity of what a worker stored (issue 16): one info sample per loaded codec with its
+// weights' SHA-256, records and encoder time counted per codec and model; a fallback counts under lossless.
+TEST_F(PoolFixture, CountsRecordsPerModelWithTheModelsIdentity) {
+  codecs.wedge_codec = "bcae";
+  codecs.wedge_options.model_dir = std::string(DAQZ_SOURCE_DIR) + "/deploy/models/bcae-2d-sim";
+  auto pool = make_pool(1, 2);
+  for (uint64_t seq = 0; seq < 3; ++seq) {
+    IngestItem item = item_from(make_wedge_message(to_sparse(testing::synthetic_wedge(uint32_t(seq))), "s", seq));
+    ASSERT_TRUE(pool->enqueue(item, std::chrono::seconds(30)));
+  }
+  pool->stop();
+  ASSERT_EQ(out.size(), 3u);
+  const std::string text = prometheus::TextSerializer().Serialize(registry.Collect());
+  auto line_with = [&](const std::vector<std::string>& parts) {
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      bool all = true;
+      for (const auto& p : parts) all = all && line.find(p) != std::string::npos;
+      if (all) return line;
+    }
+    return std::string();
+  };
+  const std::string info = line_with({"daqz_ingest_model_info{", "codec=\"bcae\"", "model=\"bcae-2d-sim\""});
+  ASSERT_FALSE(info.empty()) << text;
+  EXPECT_NE(info.find("sha256=\"" + record_from_message(out.at(0)).weights_sha256 + "\""), std::string::npos) << info;
+  EXPECT_EQ(info.back(), '1');
+  const std::string records = line_with({"daqz_ingest_model_records_total{", "model=\"bcae-2d-sim\""});
+  ASSERT_FALSE(records.empty());
+  EXPECT_EQ(records.substr(records.rfind(' ') + 1), "3") << records;
+  const std::string lossless = line_with({"daqz_ingest_model_records_total{", "codec=\"lossless\"", "kind=\"wedge\""});
+  EXPECT_EQ(lossless.substr(lossless.rfind(' ') + 1), "0") << lossless;
 }
 
 }  // namespace
