@@ -99,7 +99,7 @@ CLI::App* add_transport_command(CLI::App& app, TransportArgs& a) {
   auto* t = app.add_subcommand("transport", "Wire Gbit/s flat out vs plain ZeroMQ PUSH/PULL");
   t->add_option("--seconds", a.seconds, "Measurement window (each)")->capture_default_str();
   t->add_option("--codec", a.codec, "Ingest wedge codec (transport.* keys)")->capture_default_str();
-  t->add_option("--also", a.also, "Further codecs measured the same way (transport.codecs[])")->capture_default_str();
+  t->add_option("--also", a.also, "Further codecs measured the same way (transport.codecs[]; \"\" for none)")->capture_default_str();
   t->add_option("--workers", a.workers, "Ingest encoder workers")->capture_default_str();
   return t;
 }
@@ -117,7 +117,7 @@ int run_transport(Common& c, const TransportArgs& a) {
   std::vector<CodecRun> runs;
   runs.push_back(measure_codec(c, a.codec, a.workers, a.seconds));
   for (const auto& codec : a.also)
-    if (codec != a.codec) runs.push_back(measure_codec(c, codec, a.workers, a.seconds));
+    if (!codec.empty() && codec != a.codec) runs.push_back(measure_codec(c, codec, a.workers, a.seconds));
   const PlainZmqResult plain_run = plain_zmq_push_pull(msgs, SocketOptions::kDefaultHwm, a.seconds);
   const double plain = plain_run.bytes_per_s * 8e-9, plain_mps = plain_run.messages_per_s;
   const double load_plain = load_1min();

@@ -16,6 +16,8 @@ namespace {
 // One item of a batch after validation: its decoded content, or rejected.
 struct Decoded {
   bool valid = false;
+  bool as_received = false;  // passthrough: validated in place, never decoded (no SparseWedge)
+  PayloadView payload;
   SparseWedge wedge;  // reused batch after batch: decode_wedge_payload keeps its capacity
   JetBatch jets;
 };
@@ -65,6 +67,10 @@ void EncoderPool::work(int index) {
   std::vector<Decoded> decoded(max_batch);
   std::vector<const SparseWedge*> wedges;
   std::vector<size_t> wedge_index;
+  // The passthrough codec stores the validated payload as it came: no decode, no re-serialising
+  // (the fidelity monitor has nothing to measure on an exact codec).
+  const bool store_as_received = policy.stores_wedges_as_received();
+  std::vector<size_t> as_received;
   while (!queue_.drained()) {
     batch.clear();
     const size_t n = queue_.pop_batch(batch, max_batch, max_delay, std::chrono::milliseconds(100));
@@ -76,6 +82,7 @@ void EncoderPool::work(int index) {
     const double t_validate = thread_cpu_seconds();
     wedges.clear();
     wedge_index.clear();
+    as_received.clear();
     for (size_t i = 0; i < n; ++i) {
       IngestItem& item = batch[i];
       Decoded& d = decoded[i];
@@ -84,9 +91,16 @@ void EncoderPool::work(int index) {
         MessageView view{item.envelope, item.has_payload(), item.payload()};
         verify_payload_crc(view);
         if (item.envelope.kind() == wire::KIND_WEDGE_ZS) {
-          decode_wedge_payload(wedge_payload_of(view, config_.wedge_shape), config_.wedge_shape, d.wedge);
-          wedges.push_back(&d.wedge);
-          wedge_index.push_back(i);
+          d.payload = wedge_payload_of(view, config_.wedge_shape);
+          d.as_received = store_as_received;
+          if (d.as_received) {
+            validate_wedge_payload(d.payload, config_.wedge_shape);
+            as_received.push_back(i);
+          } else {
+            decode_wedge_payload(d.payload, config_.wedge_shape, d.wedge);
+            wedges.push_back(&d.wedge);
+            wedge_index.push_back(i);
+          }
           stats_.messages_in_wedge.Increment();
         } else {
           Message m;
@@ -110,6 +124,12 @@ void EncoderPool::work(int index) {
       std::vector<EncodedRecord> encoded = policy.encode_wedges(wedges);
       for (size_t k = 0; k < wedges.size(); ++k) records[wedge_index[k]] = std::move(encoded[k]);
     }
+    if (!as_received.empty()) {
+      std::vector<PayloadView> payloads;
+      for (size_t i : as_received) payloads.push_back(decoded[i].payload);
+      std::vector<EncodedRecord> stored = policy.store_wedges_as_received(payloads, config_.wedge_shape);
+      for (size_t k = 0; k < as_received.size(); ++k) records[as_received[k]] = std::move(stored[k]);
+    }
     for (size_t i = 0; i < n; ++i)
       if (decoded[i].valid && batch[i].envelope.kind() == wire::KIND_JET_BATCH)
         records[i] = policy.encode_jets(decoded[i].jets);
@@ -121,7 +141,7 @@ void EncoderPool::work(int index) {
       const EncodedRecord& r = records[i];
       if (e.kind() == wire::KIND_WEDGE_ZS) {
         stats_.count_wedge_compression(config_.wedge_shape.voxels() * sizeof(uint16_t), r.bytes.size());
-        if (fidelity_) fidelity_->offer(decoded[i].wedge, r);
+        if (fidelity_ && !decoded[i].as_received) fidelity_->offer(decoded[i].wedge, r);
       } else {
         stats_.count_jet_compression(uint64_t(decoded[i].jets.n) * decoded[i].jets.f * sizeof(float), r.bytes.size());
       }

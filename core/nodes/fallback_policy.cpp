@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "codec_classic/passthrough_codec.h"
+
 namespace daqz {
 
 FallbackPolicy::FallbackPolicy(const CodecSpec& spec, IngestStats& stats)
@@ -59,6 +61,24 @@ std::vector<EncodedRecord> FallbackPolicy::encode_wedges(const std::vector<const
   const ModelCounters& m = ok ? wedge_model_ : wedge_lossless_model_;
   m.records->Increment(double(wedges.size()));
   m.encode_seconds->Increment(seconds);
+  return records;
+}
+
+bool FallbackPolicy::stores_wedges_as_received() const {
+  return wedge_codec_ && wedge_codec_->descriptor().codec_id == kPassthroughCodecId;
+}
+
+std::vector<EncodedRecord> FallbackPolicy::store_wedges_as_received(const std::vector<PayloadView>& payloads,
+                                                                    const WedgeShape& shape) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<EncodedRecord> records;
+  records.reserve(payloads.size());
+  for (const PayloadView& p : payloads) records.push_back(passthrough_record(p, shape));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  stats_.encode_seconds.Observe(seconds);
+  stats_.wedges_encoded.Increment(double(payloads.size()));
+  wedge_model_.records->Increment(double(payloads.size()));
+  wedge_model_.encode_seconds->Increment(seconds);
   return records;
 }
 

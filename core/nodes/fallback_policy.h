@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "codec/codec.h"
+#include "wire/payload_view.h"
 #include "nodes/ingest_stats.h"
 
 namespace daqz {
@@ -37,6 +38,10 @@ class FallbackPolicy {
   // Exactly one record per input wedge, in order.
   std::vector<EncodedRecord> encode_wedges(const std::vector<const SparseWedge*>& wedges);
   EncodedRecord encode_jets(const JetBatch& jets);
+  // True when the wedge codec is passthrough (loaded): the pool may then skip decoding and hand the
+  // validated payloads to store_wedges_as_received(), which builds the same records from them.
+  bool stores_wedges_as_received() const;
+  std::vector<EncodedRecord> store_wedges_as_received(const std::vector<PayloadView>& payloads, const WedgeShape& shape);
   // Largest batch the wedge codec handles efficiently (1 when it fell back).
   size_t preferred_batch() const;
   bool wedge_codec_loaded() const { return wedge_codec_ != nullptr; }

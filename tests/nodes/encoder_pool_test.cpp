@@ -31,6 +31,9 @@ IngestItem item_from(const Message& m) {
   return item;
 }
 
+// The dense ADC values the sender meant, by the wire's own parser (an oracle independent of the pool).
+std::vector<uint16_t> sent_adc(const Message& m) { return to_dense(wedge_from_message(m, kOuterWedgeShape)).adc; }
+
 struct PoolFixture : ::testing::Test {
   prometheus::Registry registry;
   IngestStats stats{registry, {}};
@@ -121,6 +124,37 @@ TEST_F(PoolFixture, UnloadableCodecFallsBackToLosslessAndCounts) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(record_from_message(out.at(0)).codec_id, "lossless");
   EXPECT_EQ(stats.fallback_wedge.Value(), 1);
+}
+
+// Passthrough stores each validated payload as it came, without decoding it: the stored bytes are
+// the wire payload's, bad payloads are still rejected by reason, and the records decode exactly.
+TEST_F(PoolFixture, PassthroughStoresValidatedPayloadsAsReceived) {
+  codecs.wedge_codec = "passthrough";
+  auto pool = make_pool(1, 4);
+  std::vector<Message> sent;
+  for (uint64_t seq = 0; seq < 6; ++seq) {
+    sent.push_back(make_wedge_message(to_sparse(testing::synthetic_wedge(uint32_t(seq) + 20)), "felix-0", seq));
+    Message m = sent.back();
+    if (seq == 2) {  // an ADC above 10 bits with a matching CRC: only validation can catch it
+      m.payload[6] = 0xFF, m.payload[7] = 0xFF;
+      m.envelope.set_payload_crc32c(crc32c(m.payload.data(), m.payload.size()));
+    }
+    IngestItem item = item_from(m);
+    ASSERT_TRUE(pool->enqueue(item, std::chrono::seconds(10)));
+  }
+  pool->stop();
+  EXPECT_EQ(stats.rejected(RejectReason::kAdcRange).Value(), 1);
+  ASSERT_EQ(out.size(), 5u);
+  auto passthrough = make_wedge_codec("passthrough", {});
+  for (const auto& [seq, m] : out) {
+    const EncodedRecord r = record_from_message(m);
+    EXPECT_EQ(r.codec_id, "passthrough");
+    EXPECT_TRUE(std::equal(r.bytes.begin(), r.bytes.end(), sent[seq].payload.begin(), sent[seq].payload.end()))
+        << "sequence " << seq << ": stored bytes differ from the wire payload";
+    EXPECT_EQ(passthrough->decode(r).rounded().adc, sent_adc(sent[seq])) << seq;
+  }
+  EXPECT_EQ(stats.counts().wedges_encoded, 5u);
+  EXPECT_EQ(stats.fallback_wedge.Value(), 0);
 }
 
 // The model identity of what a worker stored (issue 16): one info sample per loaded codec with its
