@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "nodes/rd_metrics.h"
 #include "runtime/metrics_server.h"
 #include "wire/validation.h"
 
@@ -79,6 +80,8 @@ class IngestStats {
   prometheus::Histogram& batch_size;
   prometheus::Histogram& encode_seconds;
   prometheus::Histogram& latency;
+  // Stored bits per wedge, operating point per stream, smallest-mode choices (nodes/rd_metrics.h).
+  RdMetrics rd;
 
  private:
   RejectCounters rejected_by_reason_{};
