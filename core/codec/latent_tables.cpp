@@ -219,6 +219,8 @@ void LatentTableFitter::add(const float* latent, size_t channels, size_t per_cha
     throw EntropyCodeError("latent of " + std::to_string(channels) + " channels, grid of " +
                            std::to_string(grid_.channels()));
   std::vector<int32_t> levels(channels * per_channel);
+  // Escapes are counted on the finest grid, where they are most frequent.
+  const uint32_t finest = bits_.empty() ? 0 : *std::max_element(bits_.begin(), bits_.end());
   for (uint32_t b : bits_) {
     quantize_latent(latent, channels, per_channel, grid_, b, levels.data());
     auto& per_c = counts_[b];
@@ -229,7 +231,7 @@ void LatentTableFitter::add(const float* latent, size_t channels, size_t per_cha
         const int32_t q = levels[c * per_channel + i];
         const bool inside = q >= 0 && q < levels_n;
         ++h[inside ? size_t(q) : size_t(levels_n)];
-        if (b == bits_.front()) escapes_ += !inside;
+        if (b == finest) escapes_ += !inside;
       }
     }
   }

@@ -85,7 +85,7 @@ class LatentTableFitter {
   // latent: channels x per_channel floats, channel-major (the BCAE code's C order).
   void add(const float* latent, size_t channels, size_t per_channel);
   LatentTables tables() const;
-  // Fraction of values that fell outside the grid (escapes), over everything added.
+  // Fraction of values that fell outside the grid (escapes) at the largest K, over everything added.
   double escape_fraction() const;
 
  private:
