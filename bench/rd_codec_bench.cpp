@@ -7,11 +7,14 @@
 // (same wedges, same thread count, alternated passes so drift in machine load hits both alike) and
 // the encode time entropy coding adds, measured two ways (codec difference; quantise + rANS alone on
 // the same latents, single thread, relative to the fp16 codec's per-wedge time); entropy decoding
-// (payload -> float latent, rANS + dequantisation) in wedges/s on ONE core; and the memory a codec
-// instance holds for entropy coding (tables + the decoding index of one K).
+// (payload -> float latent, rANS + dequantisation) in wedges/s on ONE core; the memory a codec
+// instance holds for entropy coding (tables + the decoding index of one K); and the RSS growth of one
+// more codec instance, fp16 vs bits=K.
 // Targets (issue 13): entropy coding adds <= 5 % to a wedge's encode time; entropy decode >= 1,000
 // wedges/s per core.
 #include <CLI/CLI.hpp>
+
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -36,6 +39,13 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+// CPU time of the calling thread: per-core figures that do not depend on how busy the machine is.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
 std::vector<SparseWedge> load_wedges(const std::string& input, size_t max_wedges) {
   std::vector<SparseWedge> out;
   if (input.empty()) {
@@ -57,6 +67,27 @@ double encode_seconds_per_wedge(WedgeCodec& codec, const std::vector<SparseWedge
   for (const auto& w : wedges) total += codec.encode({&w}).at(0).bytes.size();
   if (bytes) *bytes = total / wedges.size();
   return seconds_since(t0) / double(wedges.size());
+}
+
+// Resident set size of this process, KiB (/proc/self/status VmRSS).
+long rss_kib() {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return 0;
+  char line[256];
+  long kib = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
+  std::fclose(f);
+  return kib;
+}
+
+// RSS growth from creating one more codec instance and encoding + decoding one wedge with it (weights,
+// tables, decoding index, first activations; the allocator keeps freed blocks, so this is an upper bound).
+long instance_rss_kib(const CodecOptions& o, const SparseWedge& w) {
+  const long before = rss_kib();
+  auto codec = make_wedge_codec("bcae", o);
+  codec->decode(codec->encode({&w}).at(0));
+  return rss_kib() - before;
 }
 
 }  // namespace
@@ -106,8 +137,8 @@ int main(int argc, char** argv) {
   auto fp16 = make_wedge_codec("bcae", fp16_options);
   encode_seconds_per_wedge(*fp16, {wedges.front()}, nullptr);  // warm-up (kernels, allocations)
 
-  std::printf("\n%-5s %9s %7s %12s %12s %10s %12s %14s %14s %12s\n", "bits", "bytes", "ratio", "fp16 enc/s",
-              "K enc/s", "added %", "rANS add %", "ent.enc us", "ent.dec w/s", "memory KiB");
+  std::printf("\n%-5s %9s %7s %11s %11s %9s %11s %11s %11s %12s %12s %11s\n", "bits", "bytes", "ratio", "fp16 enc/s",
+              "K enc/s", "added %", "rANS add %", "ent.enc us", "(cpu us)", "ent.dec w/s", "(per cpu s)", "memory KiB");
   for (uint32_t k : bits) {
     CodecOptions o = fp16_options;
     o.params["bits"] = std::to_string(k);
@@ -123,14 +154,17 @@ int main(int argc, char** argv) {
     LatentStore store(card, o.params, true);
     std::vector<std::vector<uint8_t>> payloads;
     const auto t_enc = Clock::now();
+    const double cpu_enc = thread_cpu_seconds();
     for (int r = 0; r < 5; ++r) {
       payloads.clear();
       for (const auto& l : latents) payloads.push_back(store.encode(l.data(), channels, per_channel));
     }
     const double entropy_encode_s = seconds_since(t_enc) / (5.0 * double(latents.size()));
+    const double entropy_encode_cpu_s = (thread_cpu_seconds() - cpu_enc) / (5.0 * double(latents.size()));
     EncodedRecord rec;
     store.stamp(rec);
     const auto t_dec = Clock::now();
+    const double cpu_dec = thread_cpu_seconds();
     size_t decoded = 0;
     for (int r = 0; r < decode_repeat; ++r)
       for (const auto& p : payloads) {
@@ -138,13 +172,23 @@ int main(int argc, char** argv) {
         decoded += store.decode(rec, channels, per_channel).size() > 0;
       }
     const double decode_rate = double(decoded) / seconds_since(t_dec);
+    const double decode_rate_cpu = double(decoded) / (thread_cpu_seconds() - cpu_dec);
     const double ratio = double(kOuterWedgeShape.voxels() * 2) / double(bytes);
-    std::printf("%-5u %9zu %7.1f %12.2f %12.2f %9.2f%% %11.2f%% %14.1f %14.0f %12.1f\n", k, bytes, ratio, 1 / fp16_s,
-                1 / k_s, 100 * (k_s - fp16_s) / fp16_s, 100 * entropy_encode_s / fp16_s, 1e6 * entropy_encode_s,
-                decode_rate, double(store.memory_bytes()) / 1024);
+    std::printf("%-5u %9zu %7.1f %11.2f %11.2f %8.2f%% %10.2f%% %11.1f %11.1f %12.0f %12.0f %11.1f\n", k, bytes, ratio,
+                1 / fp16_s, 1 / k_s, 100 * (k_s - fp16_s) / fp16_s, 100 * entropy_encode_s / fp16_s,
+                1e6 * entropy_encode_s, 1e6 * entropy_encode_cpu_s, decode_rate, decode_rate_cpu,
+                double(store.memory_bytes()) / 1024);
   }
+  // Instance memory last, after every kernel and allocator pool above is warm.
+  CodecOptions k_options = fp16_options;
+  k_options.params["bits"] = std::to_string(bits.back());
+  const long rss_fp16 = instance_rss_kib(fp16_options, wedges.front());
+  const long rss_k = instance_rss_kib(k_options, wedges.front());
+  std::printf("\none more codec instance (create + encode + decode one wedge): RSS +%.1f MiB fp16, +%.1f MiB bits=%u\n",
+              double(rss_fp16) / 1024, double(rss_k) / 1024, bits.back());
   std::printf("\nadded %%: (bits=K encode time - fp16 encode time) / fp16 encode time, whole codec (noisy: load);\n"
               "rANS add %%: quantise + rANS of one latent / fp16 codec time per wedge (target <= 5 %%);\n"
-              "ent.dec w/s: rANS decode + dequantisation per wedge, one core (target >= 1000).\n");
+              "ent.dec w/s: rANS decode + dequantisation per wedge, one core (target >= 1000); (cpu ...): the same per\n"
+              "second of the thread's CPU time, i.e. per core whatever else the machine runs.\n");
   return 0;
 }

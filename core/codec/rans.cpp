@@ -91,13 +91,15 @@ double FrequencyTable::cost_bits(uint32_t s) const {
 void FrequencyTable::prepare_decoding() {
   if (!slot_symbol_.empty()) return;
   slot_symbol_.resize(size_t(1) << scale_bits_);
-  for (size_t s = 0; s < freq_.size(); ++s)
-    std::fill(slot_symbol_.begin() + start_[s], slot_symbol_.begin() + start_[s + 1], uint16_t(s));
+  for (size_t s = 0; s < freq_.size(); ++s) {
+    const SlotEntry e{uint16_t(s), uint16_t(freq_[s] - 1), start_[s]};
+    std::fill(slot_symbol_.begin() + start_[s], slot_symbol_.begin() + start_[s + 1], e);
+  }
 }
 
 size_t FrequencyTable::memory_bytes() const {
   return sizeof(*this) + freq_.capacity() * sizeof(uint32_t) + start_.capacity() * sizeof(uint32_t) +
-         slot_symbol_.capacity() * sizeof(uint16_t);
+         slot_symbol_.capacity() * sizeof(SlotEntry);
 }
 
 void FrequencyTable::serialize(std::vector<uint8_t>& out) const {
@@ -167,15 +169,6 @@ void RansDecoder::renormalise() {
     if (p_ == end_) throw EntropyCodeError("stream is truncated");
     x_ = (x_ << 8) | *p_++;
   }
-}
-
-uint32_t RansDecoder::get(const FrequencyTable& t) {
-  const uint32_t mask = (1u << t.scale_bits()) - 1;
-  const uint32_t slot = x_ & mask;
-  const uint32_t s = t.symbol_at_slot(slot);
-  x_ = t.freq(s) * (x_ >> t.scale_bits()) + slot - t.start(s);
-  renormalise();
-  return s;
 }
 
 uint32_t RansDecoder::get_raw(uint32_t bits) {

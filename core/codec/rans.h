@@ -58,10 +58,17 @@ class FrequencyTable {
   // Ideal code length of symbol s in bits, -log2(freq / 2^scale_bits).
   double cost_bits(uint32_t s) const;
 
-  // Builds the slot -> symbol index the decoder needs (2^scale_bits entries of 2 bytes). Idempotent.
+  // One decoding-index entry per slot: the symbol owning the slot with its frequency and start, packed
+  // together so that decoding a symbol touches one 8-byte entry.
+  struct SlotEntry {
+    uint16_t symbol;
+    uint16_t freq_minus_1;  // frequencies reach 2^16 only for a one-symbol table at scale 16
+    uint32_t start;
+  };
+  // Builds the slot -> symbol index the decoder needs (2^scale_bits entries of 8 bytes). Idempotent.
   void prepare_decoding();
   bool ready_for_decoding() const { return !slot_symbol_.empty(); }
-  uint32_t symbol_at_slot(uint32_t slot) const { return slot_symbol_[slot]; }
+  const SlotEntry& entry_at_slot(uint32_t slot) const { return slot_symbol_[slot]; }
   size_t memory_bytes() const;
 
   // Layout: u8 scale_bits, varint symbol count, varint frequency per symbol.
@@ -75,7 +82,7 @@ class FrequencyTable {
   uint32_t scale_bits_ = 0;
   std::vector<uint32_t> freq_;
   std::vector<uint32_t> start_;          // cumulative, symbols() + 1 entries
-  std::vector<uint16_t> slot_symbol_;    // decoding index, empty until prepare_decoding()
+  std::vector<SlotEntry> slot_symbol_;   // decoding index, empty until prepare_decoding()
 };
 
 class RansEncoder {
@@ -101,7 +108,15 @@ class RansDecoder {
   // Throws EntropyCodeError when the stream is shorter than its 4-byte state.
   RansDecoder(const uint8_t* data, size_t size);
   // Decodes one symbol of t (t.prepare_decoding() must have run). Throws on truncation.
-  uint32_t get(const FrequencyTable& t);
+  // Inline: it is the decoder's whole inner loop (tens of thousands of calls per wedge).
+  uint32_t get(const FrequencyTable& t) {
+    const uint32_t scale = t.scale_bits();
+    const uint32_t slot = x_ & ((1u << scale) - 1);
+    const FrequencyTable::SlotEntry& e = t.entry_at_slot(slot);
+    x_ = (uint32_t(e.freq_minus_1) + 1) * (x_ >> scale) + slot - e.start;
+    if (x_ < RansEncoder::kInitialState) renormalise();
+    return e.symbol;
+  }
   uint32_t get_raw(uint32_t bits);
   // Throws EntropyCodeError unless every byte was consumed and the state is back at its start.
   void finish() const;

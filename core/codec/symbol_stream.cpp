@@ -77,9 +77,11 @@ void decode_symbol_segments(const uint8_t* data, size_t size, const std::vector<
     if (!t.ready_for_decoding()) throw EntropyCodeError("table not prepared for decoding");
     if (t.symbols() < 2) throw EntropyCodeError("a table with an escape needs at least 2 symbols");
     const uint32_t esc = escape_symbol(t);
+    // restrict: the output cannot alias the decoder state or the table, so they stay in registers.
+    int32_t* __restrict out = seg.values;
     for (size_t i = 0; i < seg.count; ++i) {
       const uint32_t s = dec.get(t);
-      seg.values[i] = s == esc ? get_escaped(dec, t) : int32_t(s);
+      out[i] = s == esc ? get_escaped(dec, t) : int32_t(s);
     }
   }
   dec.finish();

@@ -9,8 +9,8 @@
 // p+p: every collision (trigger and pile-up) has dN/deta = 2.4 (charged particles per unit of
 // pseudorapidity in inelastic p+p at sqrt(s) = 200 GeV; UA5/PHOBOS/STAR measure 2.3-2.5); pile-up
 // collisions at `pileup_khz` (default 3000 kHz, the order of RHIC's p+p collision rate at sPHENIX)
-// over one drift window. Occupancy scales with the rate: about 0.1 % at 200 kHz, 1 % at 3 MHz
-// (measured by `daqz stats` on simulated wedges; see docs/rate_distortion.md).
+// over one drift window. Occupancy grows with the rate: 0.05 % at 200 kHz, 0.1 % at 600 kHz, 1 % at
+// 3 MHz, 3 % at 12 MHz (outer wedges, `daqz stats`; table in docs/simulator.md).
 // Free functions; throw std::invalid_argument for an unknown system or a negative rate.
 #pragma once
 
