@@ -41,7 +41,7 @@ struct EvalOptions {
   bool rd_no_zfp = false;
 };
 
-// `--rd`: the model's operating points and every baseline (core/eval/rd_sweep.h).
+// `--rd`: the model's operating points and every baseline (core/offline/rd_sweep.h).
 int run_rd(const EvalOptions& opt) {
   if (opt.model_dir.empty() || opt.input.empty())
     throw std::invalid_argument("eval --rd needs --model DIR (a BCAE model) and --input wedges");

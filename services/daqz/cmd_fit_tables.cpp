@@ -1,6 +1,6 @@
 // `daqz fit-tables`: fits a BCAE model's latent grid and rANS frequency tables on training wedges,
 // writes latent_tables.bin into the model directory and picks the default operating point on
-// validation wedges (the smallest K whose MSE is within 2 % of fp16's). Logic: core/train/latent_table_fit.h.
+// validation wedges (the smallest K whose MSE is within 2 % of fp16's). Logic: core/offline/latent_table_fit.h.
 //
 //   daqz fit-tables --model deploy/models/bcae-v1-sim-ft --data runs/data/sim-train \
 //                   --val-data runs/data/sim-val --max-val-wedges 16
