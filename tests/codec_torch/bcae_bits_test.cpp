@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <unistd.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -47,11 +49,13 @@ nlohmann::json read_card(const std::string& dir) {
 void write_card(const std::string& dir, const nlohmann::json& card) { std::ofstream(dir + "/model.json") << card.dump(2); }
 
 // A random bcae-2d model with 4-, 6- and 8-bit tables fitted on the fp16 latents of three wedges;
-// default operating point 6. Built once for the whole suite.
+// default operating point 6. Built once per process: ctest runs each case in its own process, in
+// parallel, so the directory is named by the process id (a shared one would be removed under a
+// neighbour's feet).
 class BcaeBits : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = (fs::temp_directory_path() / "daqz_bcae_bits_test").string();
+    dir_ = (fs::temp_directory_path() / ("daqz_bcae_bits_test_" + std::to_string(::getpid()))).string();
     fs::remove_all(dir_);
     torch::manual_seed(21);
     auto model = make_bcae_model("bcae-2d");
@@ -76,6 +80,8 @@ class BcaeBits : public ::testing::Test {
     card["entropy_coding"] = {{"tables", kLatentTablesFile}, {"tables_sha256", sha}, {"default_bits", 6}};
     write_card(dir_, card);
   }
+
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
 
   static CodecOptions options(const std::string& bits) {
     CodecOptions o;
@@ -160,7 +166,7 @@ TEST_F(BcaeBits, MismatchesAreCodecErrors) {
   EXPECT_THROW(codec->decode(mislabelled), CodecError);
 
   // Tables that do not match the SHA-256 in the card are refused at construction.
-  const std::string copy = (fs::temp_directory_path() / "daqz_bcae_bits_test_tampered").string();
+  const std::string copy = dir_ + "_tampered";
   fs::remove_all(copy);
   fs::copy(dir_, copy);
   nlohmann::json card = read_card(copy);
