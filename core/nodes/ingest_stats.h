@@ -80,7 +80,7 @@ class IngestStats {
   prometheus::Histogram& batch_size;
   prometheus::Histogram& encode_seconds;
   prometheus::Histogram& latency;
-  // Stored bits per wedge, operating point per stream, smallest-mode choices (nodes/rd_metrics.h).
+  // Stored size per wedge, operating point per stream, smallest-mode choices (nodes/rd_metrics.h).
   RdMetrics rd;
 
  private:

@@ -5,19 +5,19 @@
 namespace daqz {
 namespace {
 
-// 4 kbit (a nearly empty lossless wedge) to 16 Mbit (beyond a dense 16-bit wedge, 24.5 Mbit), factor 2.
-constexpr double kFirstBucketBits = 4096;
+// 512 B (a nearly empty lossless wedge) to 2 MiB (beyond a dense 16-bit wedge, 1.5 MB), factor 2.
+constexpr double kFirstBucketBytes = 512;
 constexpr int kBuckets = 13;
 constexpr double kFp16OperatingPoint = 16;
 
 }  // namespace
 
 RdMetrics::RdMetrics(prometheus::Registry& r)
-    : stored_bits_(add_histogram(r, "daqz_ingest_stored_bits_per_wedge",
-                                 "Stored payload size of each encoded wedge record, in bits",
-                                 exponential_buckets(kFirstBucketBits, 2.0, kBuckets))),
+    : stored_bytes_(add_histogram(r, "daqz_ingest_stored_bytes_per_wedge",
+                                 "Stored payload size of each encoded wedge record, in bytes",
+                                 exponential_buckets(kFirstBucketBytes, 2.0, kBuckets))),
       operating_point_(prometheus::BuildGauge()
-                           .Name("daqz_ingest_operating_point_bits")
+                           .Name("daqz_ingest_operating_point")
                            .Help("Latent bits per value of the stream's last neural record (K; 16 = fp16)")
                            .Register(r)),
       choice_(prometheus::BuildCounter()
@@ -26,7 +26,7 @@ RdMetrics::RdMetrics(prometheus::Registry& r)
                   .Register(r)) {}
 
 void RdMetrics::observe_wedge_record(const EncodedRecord& record, const std::string& source) {
-  stored_bits_.Observe(8.0 * double(record.bytes.size()));
+  stored_bytes_.Observe(double(record.bytes.size()));
   const bool neural = !record.model_name.empty();
   const bool chosen = selected_by_smallest(record);
   if (!neural && !chosen) return;

@@ -1,9 +1,13 @@
 // Rate-distortion metric families of the ingest node, in their own file so the node registers them
 // with one member and one call per record:
 //
-//   daqz_ingest_stored_bits_per_wedge            histogram of the stored payload size of each wedge record, bits
-//   daqz_ingest_operating_point_bits{source}     latent bits per value of the stream's last neural record
+//   daqz_ingest_stored_bytes_per_wedge           histogram of the stored payload size of each wedge record, bytes
+//   daqz_ingest_operating_point{source}          latent bits per value of the stream's last neural record
 //                                                (K of bits=K; 16 for fp16 latents)
+//
+// Sizes are in bytes and the operating point carries no unit suffix because Prometheus' naming rules
+// (promtool check metrics, tests/integration/metrics_promtool_test.sh) take bytes as the base unit of
+// size and refuse "bits" in a metric name.
 //   daqz_ingest_codec_choice_total{codec}        records chosen by the smallest-record mode, per codec that won
 //
 //   RdMetrics rd(registry);
@@ -29,7 +33,7 @@ class RdMetrics {
   void observe_wedge_record(const EncodedRecord& record, const std::string& source);
 
  private:
-  prometheus::Histogram& stored_bits_;
+  prometheus::Histogram& stored_bytes_;
   prometheus::Family<prometheus::Gauge>& operating_point_;
   prometheus::Family<prometheus::Counter>& choice_;
   std::mutex mutex_;

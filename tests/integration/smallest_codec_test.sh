@@ -3,7 +3,7 @@
 # model receives a p+p-like, almost empty stream (felix-sim --collisions pp --pileup-khz 200, occupancy
 # ~0.05 %) and an Au+Au stream (~11 %). Lossless must win on the first, the neural codec (bits=K from
 # the model card) on the second; the ingest node counts both in daqz_ingest_codec_choice_total{codec},
-# exports stored bits per wedge and the operating point; `daqz decode` restores the p+p wedges
+# exports the stored size per wedge and the operating point; `daqz decode` restores the p+p wedges
 # bit-exactly and decodes the neural ones.
 source "$(dirname "$0")/lib.sh"
 MODELS="$SRC/deploy/models"
@@ -28,8 +28,8 @@ wait_metric "$URL" daqz_ingest_wedges_encoded_total 6 120 || fail "ingest did no
 body=$(curl -sf "$URL") || fail "no metrics"
 lossless=$(printf '%s\n' "$body" | awk '/^daqz_ingest_codec_choice_total\{codec="lossless"\}/ { print $NF }')
 neural=$(printf '%s\n' "$body" | awk '/^daqz_ingest_codec_choice_total\{codec="bcae"\}/ { print $NF }')
-point=$(printf '%s\n' "$body" | awk '/^daqz_ingest_operating_point_bits\{source="auau"\}/ { print $NF }')
-stored=$(metric "$URL" daqz_ingest_stored_bits_per_wedge_count)
+point=$(printf '%s\n' "$body" | awk '/^daqz_ingest_operating_point\{source="auau"\}/ { print $NF }')
+stored=$(metric "$URL" daqz_ingest_stored_bytes_per_wedge_count)
 echo "choices: lossless $lossless, bcae $neural; operating point (auau) $point; stored-bits samples $stored"
 [ "${lossless:-0}" = 4 ] || fail "expected the 4 p+p wedges stored losslessly, got '${lossless:-}'"
 [ "${neural:-0}" = 2 ] || fail "expected the 2 Au+Au wedges stored by bcae, got '${neural:-}'"

@@ -27,7 +27,7 @@ EncodedRecord record(const std::string& codec, const std::string& model, size_t 
   return r;
 }
 
-TEST(RdMetrics, BitsHistogramOperatingPointPerSourceAndChoices) {
+TEST(RdMetrics, SizeHistogramOperatingPointPerSourceAndChoices) {
   prometheus::Registry registry;
   RdMetrics rd(registry);
   rd.observe_wedge_record(record("bcae", "m", 10000, {{"bits", "6"}}), "felix-0");
@@ -37,13 +37,13 @@ TEST(RdMetrics, BitsHistogramOperatingPointPerSourceAndChoices) {
   rd.observe_wedge_record(record("lossless", "", 900), "felix-2");  // fallback: no choice, no point
 
   const auto all = registry.Collect();
-  const auto& hist = family(all, "daqz_ingest_stored_bits_per_wedge");
+  const auto& hist = family(all, "daqz_ingest_stored_bytes_per_wedge");
   ASSERT_EQ(hist.metric.size(), 1u);
   EXPECT_EQ(hist.metric[0].histogram.sample_count, 5u);
-  EXPECT_DOUBLE_EQ(hist.metric[0].histogram.sample_sum, 8.0 * (10000 + 40000 + 500 + 9000 + 900));
+  EXPECT_DOUBLE_EQ(hist.metric[0].histogram.sample_sum, double(10000 + 40000 + 500 + 9000 + 900));
 
   std::map<std::string, double> point;
-  for (const auto& m : family(all, "daqz_ingest_operating_point_bits").metric) point[label(m, "source")] = m.gauge.value;
+  for (const auto& m : family(all, "daqz_ingest_operating_point").metric) point[label(m, "source")] = m.gauge.value;
   EXPECT_EQ(point.size(), 2u);
   EXPECT_DOUBLE_EQ(point["felix-0"], 5.0);  // the stream's last neural record
   EXPECT_DOUBLE_EQ(point["felix-1"], 16.0);
