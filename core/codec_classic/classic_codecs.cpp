@@ -6,6 +6,7 @@
 #include "codec_classic/lossless_codec.h"
 #include "codec_classic/lossless_jet_codec.h"
 #include "codec_classic/passthrough_codec.h"
+#include "codec_classic/smallest_codec.h"
 #include "codec_classic/zfp_codec.h"
 
 namespace daqz {
@@ -19,6 +20,9 @@ void register_classic_codecs() {
     });
     register_wedge_codec(kZfpCodecId, &make_zfp_codec);
     register_wedge_codec(kPassthroughCodecId, &make_passthrough_codec);
+    // The smallest-record mode wraps a lossy codec found in the registry when it is made, so a binary
+    // without LibTorch gets a clear "bcae not linked" error rather than a missing "smallest".
+    register_wedge_codec(kSmallestCodecId, &make_smallest_codec);
     register_jet_codec(kLosslessJetCodecId, [](const CodecOptions&) -> std::unique_ptr<JetCodec> {
       return std::make_unique<LosslessJetCodec>();
     });

@@ -10,6 +10,7 @@
 #include <c10/cuda/CUDAStream.h>
 #endif
 
+#include "codec/latent_store.h"
 #include "codec_torch/bcae_model.h"
 #include "codec_torch/densify.h"
 #include "codec/model_card.h"
@@ -70,6 +71,14 @@ class BcaeCodec final : public WedgeCodec {
     } catch (const std::exception& e) {  // StateDictError, invalid_argument, c10::Error
       throw CodecError("bcae: cannot load model '" + card_.name + "' (" + card_.dir + "): " + e.what());
     }
+    // The latent's storage: fp16, or K bits entropy-coded with the model's tables (codec/latent_store.h).
+    try {
+      latent_store_ = LatentStore(card_, options.params, param(options, "verify_weights", "1") != "0");
+    } catch (const ModelCardError& e) {
+      throw CodecError(std::string("bcae: ") + e.what());
+    } catch (const nlohmann::json::exception& e) {
+      throw CodecError("bcae: model card of '" + card_.name + "' has a malformed entropy_coding section: " + e.what());
+    }
     code_shape_ = model_->code_shape(kOuterWedgeShape.azimuth);
     for (auto d : code_shape_) {
       latent_shape_.push_back(static_cast<uint32_t>(d));
@@ -109,8 +118,15 @@ class BcaeCodec final : public WedgeCodec {
       c10::InferenceMode guard;
       std::vector<int64_t> shape{1};
       shape.insert(shape.end(), code_shape_.begin(), code_shape_.end());
-      auto code = torch::from_blob(const_cast<uint8_t*>(record.bytes.data()), shape, torch::kHalf)
-                      .to(device_, torch::kFloat);
+      torch::Tensor code;
+      std::vector<float> dequantised;
+      if (LatentStore::is_quantised(record)) {
+        dequantised = latent_store_.decode(record, latent_channels(), code_numel_ / latent_channels());
+        code = torch::from_blob(dequantised.data(), shape, torch::kFloat).to(device_);
+      } else {
+        code = torch::from_blob(const_cast<uint8_t*>(record.bytes.data()), shape, torch::kHalf)
+                   .to(device_, torch::kFloat);
+      }
       auto [seg, reg] = model_->decode(code);
       auto adc = combine_bcae_output(seg, reg, threshold).to(torch::kCPU).contiguous();
       r.adc.resize(kOuterWedgeShape.voxels());
@@ -158,11 +174,14 @@ class BcaeCodec final : public WedgeCodec {
       std::optional<c10::cuda::CUDAStreamGuard> on_worker_stream;
       if (stream_) on_worker_stream.emplace(*stream_);
 #endif
-      code = model_->encode(dense_input(chunk)).to(torch::kHalf).to(torch::kCPU).contiguous();
+      // Quantised latents start from the encoder's full precision; fp16 records store the code as before.
+      code = model_->encode(dense_input(chunk)).to(latent_store_.quantised() ? torch::kFloat : torch::kHalf)
+                 .to(torch::kCPU).contiguous();
     } catch (const c10::Error& e) {
       throw CodecError("bcae: encoding with model '" + card_.name + "' failed: " + e.what_without_backtrace());
     }
-    const auto* half = reinterpret_cast<const uint8_t*>(code.data_ptr<at::Half>());
+    const auto* half = latent_store_.quantised() ? nullptr : reinterpret_cast<const uint8_t*>(code.data_ptr<at::Half>());
+    const float* full = latent_store_.quantised() ? code.data_ptr<float>() : nullptr;
     const size_t bytes = code_numel_ * sizeof(uint16_t);
     for (size_t i = 0; i < n; ++i) {
       EncodedRecord r;
@@ -176,7 +195,11 @@ class BcaeCodec final : public WedgeCodec {
       r.original_bytes = wedge_payload_size(*batch[start + i]);
       r.params["threshold"] = std::to_string(threshold_);
       r.params["precision"] = precision_name(precision_);
-      r.bytes.assign(half + i * bytes, half + (i + 1) * bytes);
+      latent_store_.stamp(r);
+      if (full)
+        r.bytes = latent_store_.encode(full + i * code_numel_, latent_channels(), code_numel_ / latent_channels());
+      else
+        r.bytes.assign(half + i * bytes, half + (i + 1) * bytes);
       out.push_back(std::move(r));
     }
   }
@@ -187,14 +210,18 @@ class BcaeCodec final : public WedgeCodec {
     if (r.model_name != card_.name || (!r.weights_sha256.empty() && r.weights_sha256 != descriptor_.weights_sha256))
       throw CodecError("bcae: record was encoded by model '" + r.model_name + "' (weights " + r.weights_sha256 +
                        "), this codec holds '" + card_.name + "' (" + descriptor_.weights_sha256 + ")");
-    if (r.latent_shape != latent_shape_ || r.bytes.size() != code_numel_ * sizeof(uint16_t))
+    if (r.latent_shape != latent_shape_ ||
+        (!LatentStore::is_quantised(r) && r.bytes.size() != code_numel_ * sizeof(uint16_t)))
       throw CodecError("bcae: record latent has " + std::to_string(r.bytes.size()) + " bytes / shape of rank " +
                        std::to_string(r.latent_shape.size()) + ", model '" + card_.name + "' expects " +
                        std::to_string(code_numel_ * 2) + " bytes of fp16");
   }
 
+  size_t latent_channels() const { return size_t(code_shape_.at(0)); }
+
   int threads_;
   ModelCard card_;
+  LatentStore latent_store_;
   torch::Device device_{torch::kCPU};
   at::ScalarType precision_ = at::kFloat;
 #if DAQZ_HAVE_CUDA

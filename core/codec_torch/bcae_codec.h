@@ -15,8 +15,13 @@
 // keeps its first convolution in fp32, default), verify_weights (1 = check SHA-256 of the weight files,
 // default). device: "cpu" or "cuda[:N]" (fails at construction when CUDA is unavailable).
 //
+// bits (fp16 | 2..10): how the latent is stored (codec/latent_store.h): fp16, or quantised to K bits per
+// value on the model's grid and rANS-coded with the tables of the model directory. Default: the model
+// card's entropy_coding.default_bits (written by `daqz fit-tables`), fp16 for a model without tables.
+//
 // Records carry model name, version, "<encoder sha>:<decoder sha>", latent_shape and params
-// {threshold, precision}; decode() refuses records of another model or shape.
+// {threshold, precision, bits, latent_tables_sha256 (K-bit records)}; records without `bits` (written
+// before entropy coding) are fp16. decode() refuses records of another model, shape or tables.
 // Thread-safety: one instance per worker thread (LibTorch InferenceMode is opened inside each call).
 // Errors: CodecError for everything, LibTorch errors included (retryable = false).
 #pragma once

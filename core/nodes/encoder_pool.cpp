@@ -141,6 +141,7 @@ void EncoderPool::work(int index) {
       const EncodedRecord& r = records[i];
       if (e.kind() == wire::KIND_WEDGE_ZS) {
         stats_.count_wedge_compression(config_.wedge_shape.voxels() * sizeof(uint16_t), r.bytes.size());
+        stats_.rd.observe_wedge_record(r, e.source_id());
         if (fidelity_ && !decoded[i].as_received) fidelity_->offer(decoded[i].wedge, r);
       } else {
         stats_.count_jet_compression(uint64_t(decoded[i].jets.n) * decoded[i].jets.f * sizeof(float), r.bytes.size());

@@ -12,6 +12,7 @@
 #include "base/npy.h"
 #include "runtime/health_state.h"
 #include "runtime/metrics_server.h"
+#include "sim/collision_system.h"
 #include "sim/jet_generator.h"
 #include "sim/stream_pacer.h"
 #include "sim/tpc_simulator.h"
@@ -32,7 +33,11 @@ using std::chrono::milliseconds;
 constexpr uint64_t kWedgesPerEvent = 24;
 
 std::unique_ptr<WedgeSource> make_source(const FelixSimConfig& c) {
-  if (c.input.empty()) return make_tpc_sim_source(TpcSimConfig{}, c.seed, 0);
+  if (c.input.empty()) {
+    TpcSimConfig sim;
+    apply_collision_system(sim, c.collisions, c.pileup_khz >= 0 ? std::optional<double>(c.pileup_khz) : std::nullopt);
+    return make_tpc_sim_source(sim, c.seed, 0);
+  }
   const std::string ext = std::filesystem::path(c.input).extension().string();
   if (ext == ".h5" || ext == ".hdf5") return make_hdf5_source(c.input);
   return make_npy_folder_source(c.input, c.loop);

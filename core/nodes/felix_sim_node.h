@@ -47,6 +47,8 @@ struct FelixSimConfig {
   double duration_s = 0;
   double rate = 0;             // wedges/s; 0 = flat out
   uint64_t seed = 1;
+  std::string collisions = "auau";  // simulator collision system (sim/collision_system.h)
+  double pileup_khz = -1;           // < 0: the system's default
   bool loop = false;
   size_t pool = 0;             // > 0: pre-generate this many wedges and cycle them
   bool jets = false;

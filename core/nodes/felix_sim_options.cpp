@@ -15,6 +15,9 @@ void add_felix_sim_options(CLI::App& app, FelixSimConfig& c) {
   app.add_option("--duration", c.duration_s, "Stop after this many seconds (0 = no limit)")->capture_default_str();
   app.add_option("--rate", c.rate, "Target wedges/s (0 = flat out)")->capture_default_str()->check(CLI::NonNegativeNumber);
   app.add_option("--seed", c.seed, "Simulator seed")->capture_default_str();
+  app.add_option("--collisions", c.collisions, "Simulator collision system: auau (~10 % occupancy) or pp "
+                 "(p+p-like, 0.1-2 %)")->check(CLI::IsMember({"auau", "pp"}))->capture_default_str();
+  app.add_option("--pileup-khz", c.pileup_khz, "Simulator pile-up rate in kHz (default: the system's)");
   app.add_flag("--loop", c.loop, "Loop over replayed files");
   app.add_option("--pool", c.pool, "Pre-generate this many wedges and cycle them (for flat-out tests)")->capture_default_str();
   app.add_flag("--jets", c.jets, "Also send the jets of each event (one batch per 24 wedges)");

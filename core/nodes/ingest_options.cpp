@@ -11,7 +11,7 @@ void add_ingest_options(CLI::App& app, IngestConfig& c, std::vector<std::string>
   app.add_option("--sink", c.forward.sinks, "Sink endpoints to connect to (PUSH, load-balanced)")->capture_default_str();
   app.add_option("--ack-listen", c.forward.ack_listen, "Endpoint to bind for sink acknowledgements (enables re-send)");
   app.add_option("--ack-advertise", c.forward.ack_advertise, "Ack endpoint as sinks reach it (default: --ack-listen with * -> 127.0.0.1)");
-  app.add_option("--wedge-codec", c.wedge_codec, "Codec for TPC wedges: lossless, bcae, zfp")->capture_default_str();
+  app.add_option("--wedge-codec", c.wedge_codec, "Codec for TPC wedges: lossless, bcae, zfp, passthrough (the payload as received), smallest (bcae or lossless, whichever record is smaller)")->capture_default_str();
   app.add_option("--wedge-model", c.wedge_model,
                  "Model directory, name or name@version (under --models-root; a name means its latest version) "
                  "for the wedge codec");

@@ -40,7 +40,8 @@ IngestStats::IngestStats(prometheus::Registry& r, const IngestTargets& targets)
                                    exponential_buckets(1e-4, 2, 16))),
       latency(add_histogram(r, "daqz_ingest_end_to_end_latency_seconds",
                             "From the sender's timestamp to the record's send to a sink",
-                            exponential_buckets(1e-4, 2, 18))) {
+                            exponential_buckets(1e-4, 2, 18))),
+      rd(r) {
   rejected_by_reason_ = add_reject_counters(r, "daqz_ingest_frames_rejected_total");
   for (size_t i = 0; i < stage_cpu_.size(); ++i)
     stage_cpu_[i] = &add_counter(r, "daqz_ingest_stage_cpu_seconds_total", "CPU time spent per pipeline stage",

@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "codec/codec.h"
+#include "nodes/rd_metrics.h"
 #include "runtime/metrics_server.h"
 #include "wire/validation.h"
 
@@ -92,6 +93,8 @@ class IngestStats {
   prometheus::Histogram& batch_size;
   prometheus::Histogram& encode_seconds;
   prometheus::Histogram& latency;
+  // Stored size per wedge, operating point per stream, smallest-mode choices (nodes/rd_metrics.h).
+  RdMetrics rd;
 
  private:
   prometheus::Registry& registry_;

@@ -100,6 +100,7 @@ void write_line_plot(const std::string& png_path, const LinePlot& plot) {
   gp << "set xlabel " << plain(plot.xlabel) << "\nset ylabel " << plain(plot.ylabel) << "\n";
   if (plot.log_x) gp << "set logscale x\n";
   if (plot.log_y) gp << "set logscale y\n";
+  if (plot.y_max > plot.y_min) gp << "set yrange [" << number(plot.y_min) << ":" << number(plot.y_max) << "]\n";
   std::ostringstream plot_cmd;
   for (size_t s = 0; s < plot.series.size(); ++s) {
     const PlotSeries& ser = plot.series[s];

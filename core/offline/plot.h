@@ -38,6 +38,7 @@ struct LinePlot {
   std::string title, xlabel, ylabel;
   bool log_x = false, log_y = false;
   std::string key_position = "bottom right";  // gnuplot key placement inside the axes
+  double y_min = 0, y_max = 0;                 // y range shown; equal = automatic
   int width = 900, height = 600;
   std::vector<PlotSeries> series;
 };

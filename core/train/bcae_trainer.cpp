@@ -22,6 +22,7 @@
 #include "codec_torch/state_dict.h"
 #include "codec_torch/torch_util.h"
 #include "train/bcae_loss.h"
+#include "train/rate_term.h"
 #include "train/wedge_set.h"
 #include "base/build_info.h"
 #include "base/tensor_allocator.h"
@@ -134,6 +135,7 @@ class Trainer {
 
     state_.rng.seed(cfg_.seed);
     state_.balance = loss_.balance();
+    if (cfg_.rate) setup_rate();
     if (cfg_.resume) load_checkpoint();
   }
 
@@ -154,6 +156,7 @@ class Trainer {
         const auto [seg, reg] = train_step();
         rep.step_seg_loss.push_back(seg);
         rep.step_reg_loss.push_back(reg);
+        if (rate_) rep.step_rate_bits.push_back(last_bits_);
         ++steps_this_run;
         const double elapsed = seconds_since(t0);
         if (seconds_since(last_progress) >= cfg_.progress_seconds || state_.step_in_epoch == steps_per_epoch_) {
@@ -236,12 +239,24 @@ class Trainer {
       at::autocast::set_cpu_enabled(false);
       if (cfg_.autocast_bf16) at::autocast::clear_cache();
     }
-    auto [seg, reg] = model_->decode(code.to(torch::kFloat));
+    torch::Tensor code_hat = code.to(torch::kFloat);
+    RateTerm::Noisy noisy;
+    if (rate_) {
+      noisy = rate_->noisy(code_hat, state_.global_step);
+      code_hat = noisy.code_hat;
+    }
+    auto [seg, reg] = model_->decode(code_hat);
     loss_.set_balance(state_.balance);
     BcaeLosses l = loss_(seg, reg, x);
     state_.balance = loss_.balance();
-    l.total.backward();
+    torch::Tensor total = l.total;
+    if (rate_) {
+      total = total + rate_->lambda_at(state_.global_step) * noisy.bits_per_value;
+      last_bits_ = noisy.bits_per_value.item<double>();
+    }
+    total.backward();
     optimizer_->step();
+    if (rate_) rate_->train_prior(noisy.z);
     ++state_.step_in_epoch;
     ++state_.global_step;
     state_.epoch_reg_sum += l.reg;
@@ -256,10 +271,12 @@ class Trainer {
     const int width = 24;
     const int filled = int(width * double(state_.global_step) / double(std::max<int64_t>(1, total_steps_)));
     std::string bar = "[" + std::string(size_t(filled), '=') + std::string(size_t(width - filled), ' ') + "]";
-    spdlog::info("{} epoch {}/{} step {}/{} ({}/{}) seg {:.5f} reg {:.1f} c {:.3g} lr {:.2e} {:.2f} s/step "
+    const std::string rate = rate_ ? fmt::format(" bits {:.3f} lambda {:.3g}", last_bits_,
+                                                 rate_->lambda_at(state_.global_step)) : "";
+    spdlog::info("{} epoch {}/{} step {}/{} ({}/{}) seg {:.5f} reg {:.1f}{} c {:.3g} lr {:.2e} {:.2f} s/step "
                  "elapsed {} ETA {}",
                  bar, state_.epoch + 1, cfg_.epochs, state_.step_in_epoch, steps_per_epoch_, state_.global_step,
-                 total_steps_, seg, reg, state_.balance, last_lr_, per_step, hms(elapsed), hms(eta));
+                 total_steps_, seg, reg, rate, state_.balance, last_lr_, per_step, hms(elapsed), hms(eta));
   }
 
   // Runs the model on full validation wedges and returns {seg, reg} per wedge (CPU, fp32).
@@ -271,8 +288,10 @@ class Trainer {
     for (const auto& w : wedges) {
       std::vector<float> v(w.adc.begin(), w.adc.end());
       auto x = torch::from_blob(v.data(), {1, w.shape.azimuth, w.shape.time, w.shape.layer}, torch::kFloat).clone();
-      // As in deployment: the code is stored as fp16.
-      auto code = model_->encode(x).to(torch::kHalf).to(torch::kFloat);
+      // As in deployment: the code is stored as fp16, or rounded to the grid when training for rate.
+      auto raw = model_->encode(x).to(torch::kFloat);
+      auto code = rate_ ? rate_->quantize(raw) : raw.to(torch::kHalf).to(torch::kFloat);
+      if (rate_) last_val_bits_.push_back(rate_->rounded_bits_per_value(raw));
       auto [seg, reg] = model_->decode(code);
       out.emplace_back(seg, reg);
     }
@@ -296,7 +315,13 @@ class Trainer {
     rep.epoch_train_loss.push_back(train_reg);
     Json entry = {{"epoch", state_.epoch + 1}, {"train_reg_loss", train_reg}, {"step", state_.global_step}};
     if (!val_.wedges.empty()) {
+      last_val_bits_.clear();
       const auto m = measure(val_.wedges, predict(val_.wedges), 0.5);
+      if (rate_) {
+        entry["val_bits_per_value"] = mean_val_bits();
+        spdlog::info("validation after epoch {}/{}: {:.3f} bits per latent value ({}-bit grid, entropy model)",
+                     state_.epoch + 1, cfg_.epochs, mean_val_bits(), cfg_.rate_bits);
+      }
       entry["val_mse"] = m.mse;
       entry["val_log_mae"] = m.log_mae;
       entry["val_precision"] = m.precision;
@@ -322,7 +347,13 @@ class Trainer {
     archive.write("encoder", enc);
     archive.write("decoder", dec);
     archive.write("optimizer", opt);
+    if (rate_) {
+      torch::serialize::OutputArchive rate;
+      rate_->save(rate);
+      archive.write("rate", rate);
+    }
     Json meta = state_.to_json();
+    if (rate_) meta["rate_bits"] = cfg_.rate_bits;
     meta["arch"] = cfg_.arch;
     meta["seed"] = cfg_.seed;
     meta["train_wedges"] = train_.wedges.size();
@@ -360,6 +391,18 @@ class Trainer {
     model_->encoder().load(enc);
     model_->decoder().load(dec);
     optimizer_->load(opt);
+    if (rate_) {
+      if (!meta.contains("rate_bits"))
+        throw std::runtime_error("train --resume --rate-lambda: checkpoint '" + checkpoint_path_ +
+                                 "' comes from a run without the rate term");
+      expect("rate_bits", cfg_.rate_bits);
+      torch::serialize::InputArchive rate;
+      archive.read("rate", rate);
+      rate_->load(rate);
+    } else if (meta.contains("rate_bits")) {
+      throw std::runtime_error("train --resume: checkpoint '" + checkpoint_path_ +
+                               "' comes from a rate-aware run; give --rate-lambda again");
+    }
     state_.from_json(meta);
     if (meta.at("epochs").get<int>() != cfg_.epochs)
       spdlog::warn("train --resume: epochs changed from {} to {}; the LR schedule is stretched accordingly",
@@ -396,10 +439,21 @@ class Trainer {
                      {"autocast_bf16", cfg_.autocast_bf16}, {"history", state_.history},
                      {"build", build_info_string()}};
     if (!init_card_.is_null()) training["init_from"] = init_card_;
+    if (rate_) {
+      // The codec must quantise on the grid the model was trained for (codec/latent_tables.h).
+      card["quantization_grid"] = rate_->grid_json();
+      training["rate"] = {{"lambda", cfg_.rate_lambda}, {"bits", cfg_.rate_bits},
+                          {"lambda_warmup_steps", cfg_.rate_lambda_warmup_steps}, {"entropy_lr", cfg_.entropy_lr},
+                          {"grid_wedges", cfg_.rate_grid_wedges},
+                          {"loss", "distortion + lambda * bits per latent value (factorized prior, "
+                                   "additive uniform noise on the grid)"}};
+    }
     double h = 0.5;
     if (!val_.wedges.empty()) {
       // Tune h on validation: the threshold with the lowest MSE (the paper's primary figure).
+      last_val_bits_.clear();
       const auto pred = predict(val_.wedges);
+      if (rate_) rep.val_bits_per_value = mean_val_bits();
       Json sweep = Json::array();
       double best = 1e300;
       for (double t = 0.2; t <= 0.8001; t += 0.025) {
@@ -425,6 +479,7 @@ class Trainer {
     }
     if (!cfg_.test_data.empty()) {
       const WedgeSet test = load_wedge_set(cfg_.test_data, cfg_.max_test_wedges);
+      last_val_bits_.clear();
       const auto m = measure(test.wedges, predict(test.wedges), h);
       const std::vector<int64_t> code = model_->code_shape(192);
       const double ratio = double(kOuterWedgeShape.voxels()) /
@@ -432,6 +487,15 @@ class Trainer {
       card["metrics_heldout"] = {{"data", test.describe()}, {"threshold", h}, {"ratio_dense", ratio},
                                  {"mse", m.mse}, {"log_mae", m.log_mae}, {"psnr_db", m.psnr_db},
                                  {"precision", m.precision}, {"recall", m.recall}, {"occupancy", m.occupancy}};
+      if (rate_) {
+        // Measured on the grid (rounded code); the ratio an ideal coder with the entropy model reaches.
+        // The codec's real sizes come from its fitted tables (`daqz fit-tables`, `daqz eval --rd`).
+        const double bits = mean_val_bits();
+        card["metrics_heldout"]["latent"] = fmt::format("rounded to the {}-bit training grid", cfg_.rate_bits);
+        card["metrics_heldout"]["ratio_dense"] = nullptr;
+        card["metrics_heldout"]["bits_per_value_entropy_model"] = bits;
+        card["metrics_heldout"]["ratio_dense_entropy_model"] = ratio * 16.0 / bits;
+      }
       spdlog::info("held-out ({}): ratio {:.1f} mse {:.1f} log_mae {:.4f} psnr {:.2f} dB precision {:.3f} recall {:.3f}",
                    test.describe(), ratio, m.mse, m.log_mae, m.psnr_db, m.precision, m.recall);
     }
@@ -442,8 +506,44 @@ class Trainer {
     spdlog::info("model written to {}", cfg_.out_dir);
   }
 
+  // Rate training: the grid comes from the starting model's latents of the first training wedges
+  // (a resume reads it from the checkpoint instead).
+  void setup_rate() {
+    RateTermConfig rc;
+    rc.lambda = cfg_.rate_lambda;
+    rc.bits = cfg_.rate_bits;
+    rc.lambda_warmup_steps = cfg_.rate_lambda_warmup_steps;
+    rc.entropy_lr = cfg_.entropy_lr;
+    rc.seed = cfg_.seed;
+    const std::vector<int64_t> code = model_->code_shape(192);
+    rate_ = std::make_unique<RateTerm>(rc, code.at(0));
+    if (cfg_.resume) return;
+    torch::NoGradGuard no_grad;
+    model_->encoder().eval();
+    std::vector<torch::Tensor> codes;
+    const size_t n = std::min(cfg_.rate_grid_wedges, train_.wedges.size());
+    for (size_t i = 0; i < n; ++i) {
+      const auto& w = train_.wedges[i];
+      std::vector<float> v(w.adc.begin(), w.adc.end());
+      auto x = torch::from_blob(v.data(), {1, w.shape.azimuth, w.shape.time, w.shape.layer}, torch::kFloat).clone();
+      codes.push_back(model_->encode(x).to(torch::kFloat));
+    }
+    model_->encoder().train();
+    rate_->fit_grid(torch::cat(codes, 0));
+    spdlog::info("rate: grid of {} bits fitted on the latents of {} training wedges; lambda {} (warm-up {} steps)",
+                 cfg_.rate_bits, n, cfg_.rate_lambda, cfg_.rate_lambda_warmup_steps);
+  }
+
+  double mean_val_bits() const {
+    if (last_val_bits_.empty()) return 0;
+    return std::accumulate(last_val_bits_.begin(), last_val_bits_.end(), 0.0) / double(last_val_bits_.size());
+  }
+
   BcaeTrainConfig cfg_;
   std::string checkpoint_path_;
+  std::unique_ptr<RateTerm> rate_;  // null unless cfg_.rate
+  double last_bits_ = 0;
+  std::vector<double> last_val_bits_;
   Json init_card_;  // the --init-from model (name, version, dir, weights), null when trained from scratch
   std::unique_ptr<BcaeModel> model_;
   std::unique_ptr<torch::optim::AdamW> optimizer_;

@@ -49,6 +49,16 @@ struct BcaeTrainConfig {
   int threads = 2;
   bool autocast_bf16 = false;    // bf16 autocast for the encoder forward (decoder stays fp32)
 
+  // Rate-aware training (train/rate_term.h): quantisation noise on a fixed per-channel grid of
+  // rate_bits bits and loss = distortion + rate_lambda * (bits per latent value under a learned
+  // factorized prior). Off unless `rate` is set (`daqz train --rate-lambda L`).
+  bool rate = false;
+  double rate_lambda = 0;
+  uint32_t rate_bits = 5;
+  int64_t rate_lambda_warmup_steps = 100;
+  double entropy_lr = 5e-3;
+  size_t rate_grid_wedges = 32;  // training wedges whose starting-model latents fix the grid
+
   double checkpoint_minutes = 5;
   double progress_seconds = 15;
   double max_minutes = 0;        // stop training (then tune and write the model) after this; 0 = no limit
@@ -67,6 +77,8 @@ struct BcaeTrainReport {
   std::vector<double> epoch_train_loss;   // mean regression loss per completed epoch (this run)
   std::vector<double> step_seg_loss;      // focal loss of every step of this run
   std::vector<double> step_reg_loss;      // regression loss of every step of this run
+  std::vector<double> step_rate_bits;     // rate training: noisy bits per latent value of every step
+  double val_bits_per_value = 0;          // rate training: rounded latent under the entropy model
   std::string checkpoint_path;
   double seconds = 0;
 };

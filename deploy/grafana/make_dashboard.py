@@ -202,6 +202,22 @@ def build():
         "Records stored losslessly because the codec failed on them, and configured codecs that failed to "
         "load at start (everything of that kind is then lossless).", "short", w=8)
 
+    b.panel("Stored size per wedge", [
+        (quantile(0.5, "daqz_ingest_stored_bytes_per_wedge"), "{{node}} p50"),
+        (quantile(0.9, "daqz_ingest_stored_bytes_per_wedge"), "{{node}} p90"),
+        (f"{rate('daqz_ingest_stored_bytes_per_wedge_sum')} / {rate('daqz_ingest_stored_bytes_per_wedge_count')}",
+         "{{node}} mean")],
+        "daqz_ingest_stored_bytes_per_wedge: stored payload size of each wedge record (a dense 16-bit wedge is "
+        "1.5 MB; bcae-v1 fp16 latents 46 kB, 6-bit entropy-coded ~14 kB).", "bytes", w=8)
+    b.panel("Operating point (latent bits per value)", [
+        ("daqz_ingest_operating_point{" + N + "}", "{{node}} {{source}}")],
+        "daqz_ingest_operating_point: K of the last neural record of each stream (bits=K quantised and "
+        "rANS-coded latents; 16 = fp16 latents).", "short", w=8)
+    b.panel("Smallest-record choices", [
+        (rate("daqz_ingest_codec_choice_total", by="node, codec"), "{{node}} {{codec}}")],
+        "With --wedge-codec smallest: records per second kept from the neural codec or from lossless, "
+        "whichever was smaller (lossless wins at low occupancy, p+p-like).", "ops", w=8)
+
     b.row("Live fidelity (sampled decode of what is stored)")
     b.panel("log-MAE", [("daqz_ingest_fidelity_log_mae{" + N + "}", "{{node}}")],
             "Mean absolute error of log ADC over the monitor's recent samples.", "short", w=6)

@@ -4,6 +4,7 @@
 //   daqz eval --codec zfp:mode=rate,rate=0.5 --input data/test --max-wedges 20
 //   daqz eval --model ../shared/anchors/bcae-v1 --input ../shared/anchors/bcae-v1/probe_wedge.npy \
 //             --baselines --plot plots/
+//   daqz eval --rd --model deploy/models/bcae-v1-sim-ft --input runs/data/sim-test --max-wedges 16 --json --plot rd/
 //
 // TPC wedges go through core/eval/wedge_eval.h; jet models ("jet-*" arch) and jet codecs through
 // core/eval/jet_eval.h. Text output includes the ZFP/lossless baselines unless --no-baselines;
@@ -18,6 +19,7 @@
 #include "command.h"
 #include "codec/model_repository.h"
 #include "offline/jet_eval.h"
+#include "offline/rd_sweep.h"
 #include "offline/wedge_eval.h"
 
 namespace daqz::cli {
@@ -37,13 +39,41 @@ struct EvalOptions {
   size_t batch = 0;
   std::string zfp_domain = "adc";
   bool progress = true;
+  bool rd = false;
+  std::vector<std::string> rd_bits = {"fp16", "3", "4", "5", "6", "7", "8"};
+  bool rd_no_zfp = false;
 };
+
+// `--rd`: the model's operating points and every baseline (core/offline/rd_sweep.h).
+int run_rd(const EvalOptions& opt) {
+  if (opt.model_dir.empty() || opt.input.empty())
+    throw std::invalid_argument("eval --rd needs --model DIR (a BCAE model) and --input wedges");
+  RdSweepArgs a;
+  a.model_dir = ModelRepository(ModelRepository::default_roots()).resolve(opt.model_dir).dir;
+  a.input = opt.input;
+  a.max_wedges = opt.max_wedges;
+  a.threads = opt.threads;
+  a.bits = opt.rd_bits;
+  a.zfp_domain = opt.zfp_domain;
+  a.zfp = !opt.rd_no_zfp;
+  const RdReport report = run_rd_sweep(a);
+  std::vector<std::string> plots;
+  if (!opt.plot_dir.empty()) plots = write_rd_plots(opt.plot_dir, report);
+  if (opt.json) {
+    std::printf("%s\n", rd_report_to_json(report).dump(2).c_str());
+  } else {
+    std::printf("%s", rd_report_to_text(report).c_str());
+    for (const auto& p : plots) std::printf("plot: %s\n", p.c_str());
+  }
+  return 0;
+}
 
 int run_eval(const EvalOptions& opt) {
   // Results go to stdout (JSON must stay parseable when piped); progress messages to stderr.
   if (!spdlog::get("daqz-eval")) spdlog::set_default_logger(spdlog::stderr_color_mt("daqz-eval"));
   if (opt.model_dir.empty() == opt.codec.empty())
     throw std::invalid_argument("give exactly one of --model DIR or --codec SPEC (see daqz eval --help)");
+  if (opt.rd) return run_rd(opt);
 
   std::string model_dir;  // --model is a directory, a name or name@version (codec/model_repository.h)
   bool jet_model = false;
@@ -119,6 +149,10 @@ void setup_eval(CLI::App& sub, int& exit_code) {
       ->capture_default_str();
   sub.add_option("--batch", opt->batch, "Wedges per encode call (0 = the codec's preferred batch)")
       ->capture_default_str();
+  sub.add_flag("--rd", opt->rd, "Rate-distortion sweep of a BCAE model: fp16 and bits 3..8, ZFP fixed-accuracy and "
+               "fixed-rate sweeps, lossless, the smallest-record mode (--json: {\"points\": [...]}; --plot DIR)");
+  sub.add_option("--rd-bits", opt->rd_bits, "Operating points of --rd")->delimiter(',')->capture_default_str();
+  sub.add_flag("--rd-no-zfp", opt->rd_no_zfp, "--rd without the ZFP sweeps (faster)");
   sub.callback([opt, &exit_code] { exit_code = run_eval(*opt); });
 }
 

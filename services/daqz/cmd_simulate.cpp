@@ -1,6 +1,7 @@
 // `daqz simulate`: writes simulated TPC wedges (.npy) and trigger-level jets to a folder.
 //
 //   daqz simulate --events 10 --seed 1 --out data/sim [--layer-group outer] [--config sim.json]
+//   daqz simulate --events 4 --seed 404 --out data/sim-pp --collisions pp [--pileup-khz 1000]   (low occupancy)
 //
 // Layout: OUT/wedges/evt<6 digits>_w<2 digits>.npy (uint16 (azimuth, time, layer)), OUT/jets.npy
 // (float32 (n_jets, 27), all events), OUT/jets_event.npy (int32 event number of each jet row),
@@ -19,6 +20,7 @@
 
 #include "base/progress_bar.h"
 #include "command.h"
+#include "sim/collision_system.h"
 #include "sim/jet_generator.h"
 #include "sim/tpc_config.h"
 #include "sim/tpc_simulator.h"
@@ -40,6 +42,8 @@ struct SimulateOptions {
   bool no_progress = false;
   bool no_jets = false;
   bool dump_config = false;
+  std::string collisions = "auau";
+  double pileup_khz = -1;  // < 0: the collision system's default
 };
 
 int run_simulate(const SimulateOptions& opt) {
@@ -49,6 +53,9 @@ int run_simulate(const SimulateOptions& opt) {
       cfg.geometry.group != parse_layer_group(opt.layer_group))
     throw std::invalid_argument("--layer-group " + opt.layer_group + " contradicts the config file's layer_group '" +
                                 layer_group_name(cfg.geometry.group) + "'");
+  if (opt.collisions != "auau" || opt.pileup_khz >= 0)
+    apply_collision_system(cfg, opt.collisions, opt.pileup_khz >= 0 ? std::optional<double>(opt.pileup_khz)
+                                                                     : std::nullopt);
   if (opt.dump_config) {
     std::printf("%s\n", tpc_sim_config_to_json(cfg).dump(2).c_str());
     return 0;
@@ -145,6 +152,12 @@ void setup_simulate(CLI::App& sub, int& exit_code) {
   sub.add_flag("--no-progress", opt->no_progress, "No progress output on stderr");
   sub.add_flag("--no-jets", opt->no_jets, "Do not write jets.npy");
   sub.add_flag("--dump-config", opt->dump_config, "Print the effective configuration as JSON and exit");
+  sub.add_option("--collisions", opt->collisions, "Collision system: auau (central Au+Au, 170 kHz pile-up, ~10 % "
+                 "occupancy) or pp (p+p-like low occupancy, 0.1-2 %; sim/collision_system.h)")
+      ->check(CLI::IsMember({"auau", "pp"}))
+      ->capture_default_str();
+  sub.add_option("--pileup-khz", opt->pileup_khz, "Pile-up collision rate in kHz (overrides the system's default; "
+                 "with pp it sets the occupancy)");
   sub.callback([opt, &exit_code] { exit_code = run_simulate(*opt); });
 }
 

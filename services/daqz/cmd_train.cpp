@@ -100,6 +100,19 @@ void setup_train(CLI::App& sub, int& exit_code) {
   sub.add_option("--seed", cfg->seed, "Seed (weights init, data order, crops)")->capture_default_str();
   sub.add_option("--threads", cfg->threads, "LibTorch intra-op threads")->capture_default_str();
   sub.add_flag("--bf16-autocast", cfg->autocast_bf16, "bf16 autocast for the encoder forward pass");
+  sub.add_option("--rate-lambda", cfg->rate_lambda, "Rate-aware training: loss = distortion + L * bits per latent "
+                 "value (factorized prior, quantisation noise on a fixed grid; see docs/rate_distortion.md)")
+      ->check(CLI::NonNegativeNumber)
+      ->each([cfg](const std::string&) { cfg->rate = true; });
+  sub.add_option("--rate-bits", cfg->rate_bits, "Rate training: bits K of the per-channel grid the noise models")
+      ->check(CLI::Range(2, 10))
+      ->capture_default_str();
+  sub.add_option("--rate-lambda-warmup", cfg->rate_lambda_warmup_steps, "Rate training: steps over which lambda "
+                 "ramps up from 0")->capture_default_str();
+  sub.add_option("--entropy-lr", cfg->entropy_lr, "Rate training: Adam learning rate of the entropy model")
+      ->capture_default_str();
+  sub.add_option("--rate-grid-wedges", cfg->rate_grid_wedges, "Rate training: training wedges whose starting-model "
+                 "latents fix the grid")->capture_default_str();
   sub.add_option("--checkpoint-dir", cfg->checkpoint_dir, "Checkpoint folder (default: OUT.ckpt)");
   sub.add_option("--checkpoint-minutes", cfg->checkpoint_minutes, "Minutes between checkpoints")
       ->capture_default_str();

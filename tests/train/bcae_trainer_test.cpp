@@ -160,5 +160,55 @@ TEST(BcaeTrainer, InitFromStartsAtTheGivenWeights) {
   }
 }
 
+
+// Rate-aware training (--rate-lambda): the run resumes bit-exactly (entropy model, its optimizer and the
+// grid are in the checkpoint; the noise is seeded per step), the card carries the training grid, and a
+// checkpoint of one kind of run is refused by the other.
+TEST(BcaeTrainer, RateTrainingResumesExactlyAndRecordsItsGrid) {
+  const auto data = synthetic_data_dir("daqz_bcae_train_rate", 2);
+  const auto tmp = fs::temp_directory_path();
+  auto rate_config = [&](const std::string& name) {
+    auto c = tiny_config(data, (tmp / name).string());
+    c.rate = true;
+    c.rate_lambda = 20;
+    c.rate_bits = 5;
+    c.rate_lambda_warmup_steps = 2;
+    c.rate_grid_wedges = 1;
+    fs::remove_all(c.checkpoint_dir);
+    return c;
+  };
+  auto a = rate_config("daqz_bcae_rate_a");
+  a.max_steps = 3;
+  const auto ra = run_bcae_training(a);
+  ASSERT_EQ(ra.step_rate_bits.size(), 3u);
+  EXPECT_GT(ra.step_rate_bits.front(), 0.0);
+  EXPECT_GT(ra.val_bits_per_value, 0.0);
+
+  auto b = rate_config("daqz_bcae_rate_b");
+  b.max_steps = 1;
+  b.write_model = false;
+  run_bcae_training(b);
+  b.max_steps = 3;
+  b.write_model = true;
+  b.resume = true;
+  const auto rb = run_bcae_training(b);
+  ASSERT_EQ(rb.step_rate_bits.size(), 2u);
+  EXPECT_DOUBLE_EQ(rb.step_rate_bits.back(), ra.step_rate_bits.back());
+  EXPECT_EQ(file_sha(a.out_dir + "/encoder.pt"), file_sha(b.out_dir + "/encoder.pt"));
+  EXPECT_EQ(file_sha(a.out_dir + "/decoder.pt"), file_sha(b.out_dir + "/decoder.pt"));
+
+  std::ifstream in(b.out_dir + "/model.json");
+  const auto card = nlohmann::json::parse(in);
+  const auto& grid = card.at("quantization_grid");
+  EXPECT_EQ(grid.at("bits_trained").get<int>(), 5);
+  ASSERT_EQ(grid.at("lo").size(), 8u);
+  for (size_t c = 0; c < 8; ++c) EXPECT_LT(grid["lo"][c].get<double>(), grid["hi"][c].get<double>());
+  EXPECT_DOUBLE_EQ(card.at("training").at("rate").at("lambda").get<double>(), 20.0);
+
+  auto plain = b;  // same checkpoint, without the rate term
+  plain.rate = false;
+  EXPECT_THROW(run_bcae_training(plain), std::runtime_error);
+}
+
 }  // namespace
 }  // namespace daqz
