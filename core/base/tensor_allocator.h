@@ -8,7 +8,8 @@
 // Raising the mmap threshold to its maximum (32 MiB on 64-bit) and the trim threshold keeps those
 // blocks on the heap for reuse. Cost: freed memory of the largest activations stays in RSS.
 //
-// Called by the LibTorch users (BCAE and jet codecs, trainers, benches); idempotent and thread-safe.
+// Called by the LibTorch users (BCAE and jet codecs, trainers, benches) and by every service at start
+// (runtime/service_main.cpp: messages are buffers of hundreds of kB); idempotent and thread-safe.
 // DAQZ_MALLOC_TUNING=0 in the environment turns it off (for comparisons).
 #pragma once
 
