@@ -61,8 +61,6 @@ void EncoderPool::work(int index) {
   const size_t max_batch =
       policy.wedge_codec_loaded() ? std::min(config_.max_batch, policy.preferred_batch()) : config_.max_batch;
   const auto max_delay = std::chrono::microseconds(int64_t(config_.max_delay_ms * 1000));
-  ValidationLimits limits;
-  limits.max_payload_bytes = config_.max_payload_bytes;
   std::vector<IngestItem> batch;
   std::vector<Decoded> decoded(max_batch);
   std::vector<const SparseWedge*> wedges;

@@ -41,7 +41,6 @@ struct EncoderPoolConfig {
   size_t max_batch = kDefaultMaxBatch;
   double max_delay_ms = kDefaultMaxDelayMs;
   WedgeShape wedge_shape = kOuterWedgeShape;
-  size_t max_payload_bytes = 64u << 20;
 };
 
 class EncoderPool {

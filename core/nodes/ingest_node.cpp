@@ -155,10 +155,8 @@ struct IngestNode::Impl {
     fc.hwm = cfg.node.hwm;
     fc.max_message_bytes = cfg.node.max_message_bytes;
     forwarder = std::make_unique<Forwarder>(fc, ctx, curve, stats);
-    EncoderPoolConfig pc = cfg.pool;
-    pc.max_payload_bytes = size_t(cfg.node.max_message_bytes);
     pool = std::make_unique<EncoderPool>(
-        pc, codecs, stats, rejects, fidelity.get(), [this](ForwardItem&& item) { forwarder->enqueue(std::move(item)); },
+        cfg.pool, codecs, stats, rejects, fidelity.get(), [this](ForwardItem&& item) { forwarder->enqueue(std::move(item)); },
         [this] { worker_loaded(); });
     ReceiverConfig rc;
     rc.hwm = cfg.node.hwm;

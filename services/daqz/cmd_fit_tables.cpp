@@ -6,25 +6,12 @@
 //                   --val-data runs/data/sim-val --max-val-wedges 16
 #include <spdlog/spdlog.h>
 
-#include <sstream>
 
 #include "command.h"
 #include "offline/latent_table_fit.h"
 
 namespace daqz::cli {
 namespace {
-
-std::string reconstruct_command(const CLI::App& sub) {
-  std::ostringstream s;
-  s << "daqz fit-tables";
-  for (const CLI::Option* o : sub.get_options()) {
-    if (o->count() == 0 || o->get_name() == "--help") continue;
-    s << " " << o->get_name();
-    for (const auto& r : o->results())
-      if (o->get_expected_min() > 0) s << " " << r;
-  }
-  return s.str();
-}
 
 void setup_fit_tables(CLI::App& sub, int& exit_code) {
   auto cfg = std::make_shared<LatentTableFitConfig>();
@@ -43,7 +30,7 @@ void setup_fit_tables(CLI::App& sub, int& exit_code) {
       ->capture_default_str();
   sub.add_option("--threads", cfg->threads, "LibTorch threads")->capture_default_str();
   sub.callback([cfg, &sub, &exit_code] {
-    cfg->command_line = reconstruct_command(sub);
+    cfg->command_line = reconstruct_command("daqz fit-tables", sub);
     spdlog::info("{}", cfg->command_line);
     const LatentTableFitReport r = fit_latent_tables(*cfg);
     spdlog::info("fit-tables: {} (sha256 {}), default bits {}", r.tables_path, r.tables_sha256,

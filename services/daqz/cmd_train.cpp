@@ -6,7 +6,6 @@
 //              [--init-from ../shared/anchors/bcae-v1]   (fine-tuning)
 #include <spdlog/spdlog.h>
 
-#include <sstream>
 
 #include "command.h"
 #include "train/bcae_trainer.h"
@@ -16,19 +15,6 @@
 
 namespace daqz::cli {
 namespace {
-
-// The command as the user would retype it, from the options actually given (recorded in model.json).
-std::string reconstruct_command(const CLI::App& sub) {
-  std::ostringstream s;
-  s << "daqz train";
-  for (const CLI::Option* o : sub.get_options()) {
-    if (o->count() == 0 || o->get_name() == "--help") continue;
-    s << " " << o->get_name();
-    for (const auto& r : o->results())
-      if (o->get_expected_min() > 0) s << " " << r;
-  }
-  return s.str();
-}
 
 // `daqz train --arch jet-*` runs the jet trainer (core/train/jet_trainer.h) with the options both share;
 // jet-only options (--latent, --train-jets, ...) are on `daqz train-jets`.
@@ -59,7 +45,7 @@ int run_jet_arch(const BcaeTrainConfig& cfg, const CLI::App& sub) {
 }
 
 int run_train(BcaeTrainConfig cfg, const CLI::App& sub) {
-  cfg.command_line = reconstruct_command(sub);
+  cfg.command_line = reconstruct_command("daqz train", sub);
   if (cfg.arch.rfind("jet-", 0) == 0) return run_jet_arch(cfg, sub);
   if (cfg.data.empty()) throw std::invalid_argument("train --arch " + cfg.arch + " needs --data DIR (.npy wedges)");
   spdlog::info("{}", cfg.command_line);

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,20 @@ struct CommandEntry {
 };
 
 std::vector<CommandEntry>& command_registry();
+
+// The command as the user would retype it ("daqz train --arch ..."), from the options actually given:
+// model cards record it so that a model can be reproduced.
+inline std::string reconstruct_command(const std::string& command, const CLI::App& sub) {
+  std::ostringstream s;
+  s << command;
+  for (const CLI::Option* o : sub.get_options()) {
+    if (o->count() == 0 || o->get_name() == "--help") continue;
+    s << " " << o->get_name();
+    for (const auto& r : o->results())
+      if (o->get_expected_min() > 0) s << " " << r;
+  }
+  return s.str();
+}
 
 struct CommandRegistrar {
   CommandRegistrar(std::string name, std::string help, CommandSetup setup) {
