@@ -60,6 +60,19 @@ BcaeTrainConfig tiny_config(const std::string& data, const std::string& out) {
 
 std::string file_sha(const std::string& path) { return sha256_file_hex(path); }
 
+// Trains one step without writing the model, then resumes from the checkpoint to step 3: the run a
+// resume test compares with three uninterrupted steps. `c` is left set for resuming (tests go on
+// to try resumes that must be refused).
+BcaeTrainReport train_one_step_then_resume_to_three(BcaeTrainConfig& c) {
+  c.max_steps = 1;
+  c.write_model = false;
+  run_bcae_training(c);
+  c.max_steps = 3;
+  c.write_model = true;
+  c.resume = true;
+  return run_bcae_training(c);
+}
+
 TEST(BcaeLoss, SoftLabelsAndFocalLoss) {
   BcaeLossConfig cfg;
   auto labels = soft_labels(torch::tensor({0.0f, 65.0f, 200.0f}), cfg);
@@ -98,13 +111,7 @@ TEST(BcaeTrainer, ResumeIsExact) {
 
   auto b = tiny_config(data, (tmp / "daqz_bcae_resume_b").string());
   fs::remove_all(b.checkpoint_dir);
-  b.max_steps = 1;
-  b.write_model = false;
-  run_bcae_training(b);
-  b.max_steps = 3;
-  b.write_model = true;
-  b.resume = true;
-  const auto rb = run_bcae_training(b);
+  const auto rb = train_one_step_then_resume_to_three(b);
   EXPECT_EQ(rb.steps, 3);
   ASSERT_EQ(rb.step_seg_loss.size(), 2u);
   EXPECT_DOUBLE_EQ(rb.step_seg_loss.back(), ra.step_seg_loss.back());
@@ -185,13 +192,7 @@ TEST(BcaeTrainer, RateTrainingResumesExactlyAndRecordsItsGrid) {
   EXPECT_GT(ra.val_bits_per_value, 0.0);
 
   auto b = rate_config("daqz_bcae_rate_b");
-  b.max_steps = 1;
-  b.write_model = false;
-  run_bcae_training(b);
-  b.max_steps = 3;
-  b.write_model = true;
-  b.resume = true;
-  const auto rb = run_bcae_training(b);
+  const auto rb = train_one_step_then_resume_to_three(b);
   ASSERT_EQ(rb.step_rate_bits.size(), 2u);
   EXPECT_DOUBLE_EQ(rb.step_rate_bits.back(), ra.step_rate_bits.back());
   EXPECT_EQ(file_sha(a.out_dir + "/encoder.pt"), file_sha(b.out_dir + "/encoder.pt"));
