@@ -1,5 +1,6 @@
 #include "base/crc32c.h"
 
+#include <array>
 #include <cstring>
 
 #include "base/crc32c_variants.h"
@@ -98,5 +99,41 @@ uint32_t crc32c_extend(uint32_t crc, const void* data, size_t size) {
 }
 
 const char* crc32c_implementation() { return chosen().name; }
+
+namespace {
+
+// Polynomials over GF(2) modulo the CRC polynomial, in the reflected bit order the CRC uses: bit 31
+// holds x^0, bit 30 holds x^1, and so on.
+constexpr uint32_t kOne = 1u << 31;
+
+constexpr uint32_t multiply_mod_poly(uint32_t a, uint32_t b) {
+  uint32_t product = 0;
+  for (uint32_t bit = kOne; bit != 0; bit >>= 1) {
+    if (a & bit) product ^= b;
+    b = (b & 1) ? (b >> 1) ^ crc32c_detail::kPolyReflected : b >> 1;  // b *= x
+  }
+  return product;
+}
+
+// x^(2^k) mod P for k = 0..63: squaring the previous entry doubles the exponent.
+constexpr std::array<uint32_t, 64> make_x_pow_2k() {
+  std::array<uint32_t, 64> t{};
+  t[0] = kOne >> 1;  // x^1
+  for (size_t k = 1; k < t.size(); ++k) t[k] = multiply_mod_poly(t[k - 1], t[k - 1]);
+  return t;
+}
+constexpr std::array<uint32_t, 64> kXPow2k = make_x_pow_2k();
+
+}  // namespace
+
+uint32_t crc32c_combine(uint32_t crc_a, uint32_t crc_b, uint64_t size_b) {
+  // Appending size_b bytes multiplies A's register by x^(8 size_b); the pre- and post-inversions of
+  // the two CRCs cancel in the sum (the same identity zlib's crc32_combine rests on).
+  uint32_t shift = kOne;
+  const uint64_t bits = size_b * 8;
+  for (size_t k = 0; k < 64 && (bits >> k) != 0; ++k)
+    if ((bits >> k) & 1) shift = multiply_mod_poly(kXPow2k[k], shift);
+  return multiply_mod_poly(shift, crc_a) ^ crc_b;
+}
 
 }  // namespace daqz

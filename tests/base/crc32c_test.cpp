@@ -120,6 +120,23 @@ TEST(Crc32c, ShiftAppendsZeroBytes) {
   EXPECT_EQ(~joined, crc32c(ab.data(), ab.size()));
 }
 
+TEST(Crc32c, CombineEqualsTheCrcOfTheJoinedBuffers) {
+  for (size_t na : {0, 1, 7, 100}) {
+    for (size_t nb : {0, 1, 3, 8, 64, 333, 4096, 187000}) {
+      const std::vector<uint8_t> a = random_bytes(na, uint32_t(na + 11)), b = random_bytes(nb, uint32_t(nb + 5));
+      std::vector<uint8_t> ab(a);
+      ab.insert(ab.end(), b.begin(), b.end());
+      ASSERT_EQ(crc32c_combine(crc32c(a.data(), a.size()), crc32c(b.data(), b.size()), b.size()),
+                crc32c(ab.data(), ab.size()))
+          << "|A| " << na << ", |B| " << nb;
+    }
+  }
+  // A wrong CRC for B gives a wrong result: combine does not look at B's bytes.
+  const std::vector<uint8_t> a = random_bytes(20, 1), b = random_bytes(50, 2);
+  EXPECT_NE(crc32c_combine(crc32c(a.data(), a.size()), crc32c(b.data(), b.size()) ^ 1u, b.size()),
+            crc32c_extend(crc32c(a.data(), a.size()), b.data(), b.size()));
+}
+
 TEST(Crc32c, NamesTheImplementationItDispatchesTo) {
   const std::string name = crc32c_implementation();
   if (crc32c_detail::have_sse42()) EXPECT_EQ(name, "sse4.2-3way");
