@@ -10,7 +10,21 @@ DurableAppender::DurableAppender(SegmentWriterConfig config, BackoffOptions back
     : writer_(std::move(config)), backoff_(backoff) {}
 
 bool DurableAppender::submit(Message m, Clock::time_point now) {
-  held_.push_back(std::move(m));
+  return submit(SegmentRecord::owning(std::move(m)), now);
+}
+
+bool DurableAppender::submit(SegmentRecord r, Clock::time_point now) {
+  held_.push_back(std::move(r));
+  return write_held(now);
+}
+
+bool DurableAppender::submit_batch(std::vector<SegmentRecord>&& records, Clock::time_point now) {
+  if (held_.empty()) {
+    held_.swap(records);
+  } else {
+    held_.insert(held_.end(), std::make_move_iterator(records.begin()), std::make_move_iterator(records.end()));
+  }
+  records.clear();
   return write_held(now);
 }
 
@@ -20,24 +34,27 @@ bool DurableAppender::write_held(Clock::time_point now) {
     if (now < next_attempt_) return false;
     ++retries_;
   }
-  while (!held_.empty()) {
-    const uint64_t before = writer_.appended();
-    try {
-      const AppendResult r = writer_.append(held_.front());
-      if (on_append) on_append(r);
-      if (r.fsync_seconds >= 0 && on_fsync) on_fsync(r.fsync_seconds);
-    } catch (const StorageError& e) {
-      // The record may have landed before a policy fsync failed; the counters say.
-      if (writer_.appended() > before) unsynced_.push_back(std::move(held_.front())), held_.pop_front();
-      settle();
-      fail(e, now);
-      return false;
-    }
-    unsynced_.push_back(std::move(held_.front()));
-    held_.pop_front();
+  const uint64_t before = writer_.appended();
+  // The records that landed, always the first ones (also when a policy fsync failed after they
+  // did: the writer's counters say), move on to unsynced_; settle() then sorts out what a sync
+  // made durable and what a sealed segment dropped.
+  auto move_landed = [&] {
+    const size_t landed = size_t(writer_.appended() - before);
+    for (size_t i = 0; i < landed; ++i) unsynced_.push_back(std::move(held_[i]));
+    held_.erase(held_.begin(), held_.begin() + long(landed));
     settle();
+  };
+  try {
+    const AppendResult r = writer_.append_batch(held_.data(), held_.size());
+    move_landed();
+    if (on_append) on_append(r);
+    if (r.fsync_seconds >= 0 && on_fsync) on_fsync(r.fsync_seconds);
+  } catch (const StorageError& e) {
+    move_landed();
+    fail(e, now);
+    return false;
   }
-  return true;
+  return held_.empty();
 }
 
 bool DurableAppender::make_durable(Clock::time_point now) {
@@ -63,7 +80,7 @@ void DurableAppender::settle() {
     unsynced_.pop_front();
   }
   // A sealed segment dropped everything it held unsynced: the oldest of unsynced_, in order.
-  std::deque<Message> again;
+  std::deque<SegmentRecord> again;
   for (; dropped_seen_ < writer_.dropped(); ++dropped_seen_) {
     if (unsynced_.empty()) throw std::logic_error("durable appender: writer reports more dropped records than it was given");
     again.push_back(std::move(unsynced_.front()));

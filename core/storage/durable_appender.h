@@ -5,8 +5,9 @@
 // Nothing is ever dropped: a record leaves the appender only once a successful sync covers it.
 //
 //   DurableAppender out(writer_config, backoff_options);
-//   out.on_durable = [&](const Message& m) { count_stored(m); };
+//   out.on_durable = [&](const SegmentRecord& r) { count_stored(r.envelope); };
 //   out.submit(std::move(record), now);            // held if the disk fails
+//   out.submit_batch(std::move(records), now);     // many: one gathered write
 //   if (out.make_durable(now)) acks.flush();       // all durable: acknowledge
 //   while (out.failing()) wait_until(out.next_attempt()), out.make_durable(now);
 //
@@ -21,6 +22,7 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "storage/backoff.h"
 #include "storage/segment.h"
@@ -35,6 +37,9 @@ class DurableAppender {
 
   // Takes the record. Writes it now unless a retry is pending; returns false if it is held.
   bool submit(Message m, Clock::time_point now);
+  bool submit(SegmentRecord r, Clock::time_point now);
+  // Takes the records, in order, and writes them together (one gathered write per segment).
+  bool submit_batch(std::vector<SegmentRecord>&& records, Clock::time_point now);
   // Writes held records (if a retry is due) and syncs. True when every record taken is durable.
   bool make_durable(Clock::time_point now);
   // Syncs and closes the open segment; records still held are reported and left (never acknowledged).
@@ -51,7 +56,7 @@ class DurableAppender {
   // Hooks for metrics and logs (all optional).
   std::function<void(const AppendResult&)> on_append;   // every successful append
   std::function<void(double seconds)> on_fsync;         // every successful sync that had work
-  std::function<void(const Message&)> on_durable;       // once per record, when it is durable
+  std::function<void(const SegmentRecord&)> on_durable; // once per record, when it is durable
   std::function<void(const std::string& what, size_t held)> on_error;  // every failed attempt
   std::function<void(uint64_t failures)> on_recovered;  // first success after failures
 
@@ -63,8 +68,9 @@ class DurableAppender {
 
   SegmentWriter writer_;
   Backoff backoff_;
-  std::deque<Message> held_;      // taken, not (or no longer) in any open segment
-  std::deque<Message> unsynced_;  // in the open segment, not yet covered by a sync
+  // Records own their payloads (SegmentRecord::keep) until they leave the appender.
+  std::vector<SegmentRecord> held_;     // taken, not (or no longer) in any open segment; written as one batch
+  std::deque<SegmentRecord> unsynced_;  // in the open segment, not yet covered by a sync
   uint64_t durable_seen_ = 0, dropped_seen_ = 0;  // writer counters already accounted for
   bool retry_pending_ = false;
   Clock::time_point next_attempt_{};

@@ -2,11 +2,15 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 namespace daqz {
 
@@ -30,6 +34,32 @@ class PosixWritableFile : public WritableFile {
       }
       // A short write is not an error by itself: the next write reports the cause (ENOSPC).
       p += w, n -= size_t(w), size_ += uint64_t(w);
+    }
+  }
+
+  void append_gathered(const ConstBuffer* pieces, size_t count) override {
+    std::vector<iovec> iov;
+    iov.reserve(count);
+    for (size_t i = 0; i < count; ++i)
+      if (pieces[i].size) iov.push_back({const_cast<void*>(pieces[i].data), pieces[i].size});
+    size_t next = 0;  // first iovec not yet written in full
+    while (next < iov.size()) {
+      const int n = int(std::min<size_t>(iov.size() - next, IOV_MAX));
+      const ssize_t w = ::writev(fd_, iov.data() + next, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        throw FileError("write", path_, errno);
+      }
+      if (w == 0) throw FileError("write", path_, EIO);  // no progress on a regular file: never loop on it
+      size_ += uint64_t(w);
+      // Skip what landed; a short write resumes inside the iovec it stopped in.
+      for (size_t left = size_t(w); left > 0 && next < iov.size();) {
+        const size_t take = std::min(left, iov[next].iov_len);
+        iov[next].iov_base = static_cast<uint8_t*>(iov[next].iov_base) + take;
+        iov[next].iov_len -= take;
+        left -= take;
+        if (iov[next].iov_len == 0) ++next;
+      }
     }
   }
 

@@ -6,6 +6,7 @@
 //   FileSystem& fs = posix_file_system();
 //   std::unique_ptr<WritableFile> f = fs.create("data/seg.tmp");   // throws FileError
 //   f->append(bytes, n);       // all or throws; after a throw size() says what did reach the file
+//   f->append_gathered(pieces, k);   // the same for k buffers in order (one writev on POSIX)
 //   f->sync();                 // fdatasync: durable
 //   f->truncate(good_size);    // roll back a failed append
 //   fs.rename("data/seg.tmp", "data/seg.daqz");  fs.sync_dir("data");
@@ -37,6 +38,12 @@ class FileError : public StorageError {
   int code_;
 };
 
+// A byte range appended by WritableFile::append_gathered.
+struct ConstBuffer {
+  const void* data;
+  size_t size;
+};
+
 // An append-only file being written.
 class WritableFile {
  public:
@@ -44,6 +51,12 @@ class WritableFile {
   // Appends all n bytes or throws FileError; after a throw, size() counts the bytes that did land
   // (a short write leaves a prefix), so the caller can roll back with truncate().
   virtual void append(const void* data, size_t n) = 0;
+  // Appends the pieces in order, with append()'s contract for their concatenation. The default
+  // appends them one by one; the POSIX file hands them to the kernel together (writev), so a batch
+  // of records costs one system call and no joining copy.
+  virtual void append_gathered(const ConstBuffer* pieces, size_t count) {
+    for (size_t i = 0; i < count; ++i) append(pieces[i].data, pieces[i].size);
+  }
   // Makes everything appended so far durable (fdatasync). Throws FileError.
   virtual void sync() = 0;
   // Cuts the file to `size` bytes (<= size()); later appends continue from there. Throws FileError.

@@ -32,22 +32,43 @@ const char* tail_status_name(TailStatus s) {
 }
 
 uint64_t RecordLogWriter::append(const void* body, size_t n) {
-  if (n == 0) throw std::invalid_argument("record log '" + file_.path() + "': empty records are not allowed");
-  if (n > std::numeric_limits<uint32_t>::max())
-    throw std::invalid_argument("record log '" + file_.path() + "': a record of " + std::to_string(n) +
-                                " bytes exceeds the 4 GiB frame limit");
+  RecordPieces r;
+  r.head = {body, n};
+  return append_batch(&r, 1);
+}
+
+uint64_t RecordLogWriter::append_batch(const RecordPieces* records, size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    const size_t n = records[i].body_size();
+    if (n == 0) throw std::invalid_argument("record log '" + file_.path() + "': empty records are not allowed");
+    if (n > std::numeric_limits<uint32_t>::max())
+      throw std::invalid_argument("record log '" + file_.path() + "': a record of " + std::to_string(n) +
+                                  " bytes exceeds the 4 GiB frame limit");
+  }
   if (broken_)
     throw AppendError("record log '" + file_.path() + "' is sealed: an earlier failed append could not be rolled back",
                       EIO, false);
-  uint8_t header[kRecordHeaderBytes];
-  const uint32_t len = uint32_t(n), crc = crc32c(body, n);
-  std::memcpy(header, &len, 4);
-  std::memcpy(header + 4, &crc, 4);
+  headers_.resize(kRecordHeaderBytes * count);  // sized before any pointer into it is taken
+  pieces_.clear();
+  uint64_t added = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const RecordPieces& r = records[i];
+    const uint32_t len = uint32_t(r.body_size());
+    const uint32_t head_crc = crc32c(r.head.data, r.head.size);
+    const uint32_t crc = r.tail_crc ? crc32c_combine(head_crc, *r.tail_crc, r.tail.size)
+                                    : crc32c_extend(head_crc, r.tail.data, r.tail.size);
+    uint8_t* header = headers_.data() + kRecordHeaderBytes * i;
+    std::memcpy(header, &len, 4);
+    std::memcpy(header + 4, &crc, 4);
+    pieces_.push_back({header, kRecordHeaderBytes});
+    pieces_.push_back(r.head);
+    pieces_.push_back(r.tail);
+    added += kRecordHeaderBytes + len;
+  }
   try {
-    file_.append(header, sizeof(header));
-    file_.append(body, n);
+    file_.append_gathered(pieces_.data(), pieces_.size());
   } catch (const FileError& e) {
-    // Cut the partial record so that the next append does not follow garbage.
+    // Cut the partial batch so that the next append does not follow garbage.
     try {
       file_.truncate(end_);
     } catch (const FileError& t) {
@@ -56,8 +77,8 @@ uint64_t RecordLogWriter::append(const void* body, size_t n) {
     }
     throw AppendError(std::string(e.what()) + " (record rolled back)", e.code(), true);
   }
-  end_ += kRecordHeaderBytes + n;
-  return kRecordHeaderBytes + n;
+  end_ += added;
+  return added;
 }
 
 RecordLogReader::RecordLogReader(SequentialFile& file, RecordLogReaderOptions options, CorruptionReporter* reporter)

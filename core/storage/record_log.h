@@ -6,6 +6,7 @@
 //
 //   RecordLogWriter w(*file);                 // continues at file->size()
 //   w.append(body.data(), body.size());       // throws AppendError, the file rolled back
+//   w.append_batch(records, n);               // n records, one gathered write, all or none
 //   file->sync();
 //
 //   RecordLogReader r(*in, {.start_offset = header_bytes}, &reporter);
@@ -26,6 +27,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,18 @@ class AppendError : public StorageError {
   bool rolled_back_;
 };
 
+// One record's body given in two pieces, written without joining them: `head` (small: framing, an
+// envelope) then `tail` (a payload, where it already lies). When tail_crc is set it is crc32c(tail),
+// already checked when the payload arrived: the record's CRC is then combined from it rather than
+// computed by reading the tail a second time. A tail corrupted in memory after that check so gives a
+// record whose CRC fails on reading, which is what an end-to-end check should do.
+struct RecordPieces {
+  ConstBuffer head{nullptr, 0};
+  ConstBuffer tail{nullptr, 0};
+  std::optional<uint32_t> tail_crc;
+  size_t body_size() const { return head.size + tail.size; }
+};
+
 class RecordLogWriter {
  public:
   // The file's current size must be the end of a whole record or of a file header.
@@ -58,6 +72,9 @@ class RecordLogWriter {
   // an empty or oversize body, AppendError when the write failed (see the class comment).
   uint64_t append(const void* body, size_t n);
   uint64_t append(const std::vector<uint8_t>& body) { return append(body.data(), body.size()); }
+  // Appends `count` records with one gathered write; returns the bytes added. All of them land or,
+  // like append(), none (AppendError, rolled back) or the writer is broken.
+  uint64_t append_batch(const RecordPieces* records, size_t count);
 
   uint64_t end() const { return end_; }  // offset just past the last whole record
   bool broken() const { return broken_; }
@@ -66,6 +83,8 @@ class RecordLogWriter {
   WritableFile& file_;
   uint64_t end_;
   bool broken_ = false;
+  std::vector<uint8_t> headers_;     // the batch's record headers, reused
+  std::vector<ConstBuffer> pieces_;  // header, head, tail per record, reused
 };
 
 // Told about every byte range a reader skips.

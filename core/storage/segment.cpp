@@ -42,9 +42,28 @@ FsyncPolicy parse_fsync_policy(const std::string& s) {
   throw StorageError("unknown fsync policy '" + s + "'; expected never, record, rotate or interval");
 }
 
-std::string model_key(const Message& m) {
-  const auto& meta = m.envelope.record_meta();
+std::string model_key(const wire::Envelope& e) {
+  if (e.kind() != wire::KIND_ENCODED_RECORD) return {};
+  const auto& meta = e.record_meta();
   return meta.codec_id() + "/" + meta.model_name() + "@" + meta.model_version() + "#" + meta.weights_sha256();
+}
+
+std::string model_key(const Message& m) { return model_key(m.envelope); }
+
+SegmentRecord SegmentRecord::owning(Message m) {
+  auto held = std::make_shared<Message>(std::move(m));
+  SegmentRecord r;
+  r.envelope = std::move(held->envelope);  // `keep` only needs to hold the payload
+  r.payload = PayloadView(held->payload);
+  r.keep = std::move(held);
+  return r;
+}
+
+SegmentRecord SegmentRecord::viewing(const Message& m) {
+  SegmentRecord r;
+  r.envelope = m.envelope;
+  r.payload = PayloadView(m.payload);
+  return r;
 }
 
 bool plausible_packed_message(const uint8_t* head, size_t head_bytes, uint32_t body_len) {
@@ -135,38 +154,84 @@ void SegmentWriter::seal_after_failure() {
 }
 
 AppendResult SegmentWriter::append(const Message& m) {
-  AppendResult result;
-  std::string key;
-  if (m.envelope.kind() == wire::KIND_ENCODED_RECORD) key = model_key(m);
-  const double now = mono_seconds();
+  const SegmentRecord r = SegmentRecord::viewing(m);
+  return append_batch(&r, 1);
+}
+
+bool SegmentWriter::rotation_due(const std::string& key, double now) const {
   const bool new_model = !key.empty() && !models_.count(key);
-  if (!file_ || log_->end() >= config_.max_bytes || now - opened_at_ >= config_.max_seconds || new_model) {
-    // Carry the models already seen into a rotation; a new header always lists this record's model
-    // (also after a failure closed the last segment).
-    std::set<std::string> models = file_ ? models_ : std::set<std::string>{};
-    if (!key.empty()) models.insert(key);
-    if (file_) {
-      result.fsync_seconds = sync();
-      file_->close();
-      file_.reset();
-      log_.reset();
+  return !file_ || log_->end() >= config_.max_bytes || now - opened_at_ >= config_.max_seconds || new_model;
+}
+
+void SegmentWriter::rotate(const std::string& key, AppendResult& result) {
+  // Carry the models already seen into a rotation; a new header always lists this record's model
+  // (also after a failure closed the last segment).
+  std::set<std::string> models = file_ ? models_ : std::set<std::string>{};
+  if (!key.empty()) models.insert(key);
+  if (file_) {
+    result.fsync_seconds = sync();
+    file_->close();
+    file_.reset();
+    log_.reset();
+  }
+  open_new(models);
+  result.rotated = true;
+  ++result.segments_opened;
+}
+
+AppendResult SegmentWriter::append_batch(const SegmentRecord* records, size_t count) {
+  AppendResult result;
+  const double now = mono_seconds();
+  for (size_t first = 0; first < count;) {
+    const std::string key = model_key(records[first].envelope);
+    if (rotation_due(key, now)) rotate(key, result);
+    // The group runs while no rotation would be due before its next record: same segment, same rule
+    // as record-by-record appends (a segment may pass max_bytes by its last record).
+    uint64_t end = log_->end() + kRecordHeaderBytes + 4 + records[first].envelope.ByteSizeLong() +
+                   records[first].payload.size;
+    size_t last = first + 1;
+    for (; last < count && end < config_.max_bytes; ++last) {
+      const std::string k = model_key(records[last].envelope);
+      if (!k.empty() && !models_.count(k)) break;
+      end += kRecordHeaderBytes + 4 + records[last].envelope.ByteSizeLong() + records[last].payload.size;
     }
-    open_new(models);
-    result.rotated = true;
+    write_group(records + first, last - first, result);
+    first = last;
   }
-  const std::vector<uint8_t> body = pack_message(m);
-  try {
-    result.bytes = log_->append(body);
-  } catch (const AppendError& e) {
-    if (!e.rolled_back()) seal_after_failure();
-    throw;
-  }
-  ++appended_;
-  ++unsynced_;
   if (config_.fsync == FsyncPolicy::kEveryRecord ||
       (config_.fsync == FsyncPolicy::kInterval && now - last_sync_ >= config_.fsync_interval_s))
     result.fsync_seconds = sync();
   return result;
+}
+
+void SegmentWriter::write_group(const SegmentRecord* records, size_t count, AppendResult& result) {
+  // Every record's body = u32 envelope length | envelope | payload; the envelopes are serialised into
+  // one reused buffer (sized first: pointers into it are taken after), the payloads stay where they are.
+  size_t total = 0;
+  for (size_t i = 0; i < count; ++i) total += 4 + records[i].envelope.ByteSizeLong();  // caches the sizes
+  heads_.resize(total);
+  pieces_.resize(count);
+  uint8_t* at = heads_.data();
+  for (size_t i = 0; i < count; ++i) {
+    const SegmentRecord& r = records[i];
+    const uint32_t env_len = uint32_t(r.envelope.GetCachedSize());
+    std::memcpy(at, &env_len, 4);
+    r.envelope.SerializeWithCachedSizesToArray(at + 4);
+    RecordPieces& p = pieces_[i];
+    p.head = {at, 4 + size_t(env_len)};
+    p.tail = {r.payload.data, r.payload.size};
+    p.tail_crc.reset();
+    if (r.payload_crc_verified) p.tail_crc = r.envelope.payload_crc32c();
+    at += 4 + env_len;
+  }
+  try {
+    result.bytes += log_->append_batch(pieces_.data(), count);
+  } catch (const AppendError& e) {
+    if (!e.rolled_back()) seal_after_failure();
+    throw;
+  }
+  appended_ += count;
+  unsynced_ += count;
 }
 
 double SegmentWriter::sync() {

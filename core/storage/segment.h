@@ -8,6 +8,7 @@
 //
 //   SegmentWriter w({.dir = "data", .max_bytes = 256 << 20});
 //   w.append(msg);               // rotates by size/age/new model; fsync per policy
+//   w.append_batch(records, n);  // the same for n records: one gathered write per segment touched
 //   w.sync();                    // before acknowledging
 //
 //   SegmentReader r("data/seg-....daqz", &reporter);   // throws StorageError if not a segment
@@ -38,6 +39,7 @@
 #include "storage/file.h"
 #include "storage/record_log.h"
 #include "wire/message.h"
+#include "wire/payload_view.h"
 
 namespace daqz {
 
@@ -56,9 +58,26 @@ struct SegmentWriterConfig {
   FileSystem* fs = nullptr;  // nullptr: posix_file_system(); tests inject faults here
 };
 
+// A record on its way into a segment: its envelope and its payload where the payload lies (a received
+// ZeroMQ frame, a Message's vector), so that writing it copies nothing in user space. `keep` owns the
+// payload's bytes for as long as the record is held (DurableAppender keeps records until they are
+// durable); it is empty when the caller keeps them alive itself.
+struct SegmentRecord {
+  wire::Envelope envelope;
+  PayloadView payload;
+  std::shared_ptr<const void> keep;
+  // True when envelope.payload_crc32c() was verified against `payload` (wire/message_view.h's
+  // verify_payload_crc): the record CRC is then combined from it instead of reading the payload again.
+  bool payload_crc_verified = false;
+
+  static SegmentRecord owning(Message m);         // takes the message (its payload is not copied)
+  static SegmentRecord viewing(const Message& m); // borrows it: `m` must outlive the record
+};
+
 struct AppendResult {
-  uint64_t bytes = 0;       // bytes written for this record
+  uint64_t bytes = 0;       // bytes written for this record (these records)
   bool rotated = false;
+  uint32_t segments_opened = 0;  // a batch may open more than one
   double fsync_seconds = -1;  // >= 0 when an fsync ran
 };
 
@@ -73,6 +92,10 @@ class SegmentWriter {
   // it failed; appended() then tells whether the record landed, dropped() whether the segment was
   // sealed with records that must be written again.
   AppendResult append(const Message& m);
+  // Appends `count` records in order with one gathered write per segment they go into (rotating
+  // between them when due). Throws like append(); appended() then tells how many of them landed:
+  // always the first ones, in order.
+  AppendResult append_batch(const SegmentRecord* records, size_t count);
   // Makes every appended record durable (fsync unless the policy is "never"); returns its seconds.
   // Throws FileError; the segment is then sealed and its unsynced records count as dropped().
   double sync();
@@ -90,6 +113,9 @@ class SegmentWriter {
 
  private:
   void open_new(const std::set<std::string>& models);
+  bool rotation_due(const std::string& key, double now) const;
+  void rotate(const std::string& key, AppendResult& result);
+  void write_group(const SegmentRecord* records, size_t count, AppendResult& result);
   void seal_after_failure();
   FileSystem& fs() { return *config_.fs; }
 
@@ -102,6 +128,8 @@ class SegmentWriter {
   std::set<std::string> models_;
   uint64_t appended_ = 0, durable_ = 0, dropped_ = 0, unsynced_ = 0;
   uint64_t segments_opened_ = 0, segments_sealed_ = 0;
+  std::vector<uint8_t> heads_;          // u32 envelope length | envelope, per record of a group (reused)
+  std::vector<RecordPieces> pieces_;    // reused
 };
 
 class SegmentReader {
@@ -155,7 +183,9 @@ RecoveryReport recover_segment(const std::string& path, bool newest,
 // Segment files of a folder in write order (or the file itself).
 std::vector<std::string> list_segments(const std::string& dir);
 
-// The model key a record contributes to a segment header ("codec/model@version#sha").
+// The model key a record contributes to a segment header ("codec/model@version#sha"); empty for a
+// record that is not an encoded record.
+std::string model_key(const wire::Envelope& e);
 std::string model_key(const Message& m);
 
 // Cheap test that a candidate record body looks like pack_message() output (for resynchronising).

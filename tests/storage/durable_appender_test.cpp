@@ -38,8 +38,9 @@ struct Outcome {
 
 // Streams kRecords records through an appender on a faulty file system, acknowledging every third,
 // spinning (as the sink does, without reading) while it fails; space "returns" (the plan is
-// disarmed) after `disarm_after` retries.
-Outcome stream(FaultPlan plan, FsyncPolicy policy, int disarm_after = 3) {
+// disarmed) after `disarm_after` retries. With batch > 1 records go in by submit_batch(), `batch` at
+// a time (one gathered write each), as the sink writes them.
+Outcome stream(FaultPlan plan, FsyncPolicy policy, int disarm_after = 3, size_t batch = 1) {
   Outcome out;
   TempDir d("appender");
   FaultyFileSystem fs(plan);
@@ -49,7 +50,7 @@ Outcome stream(FaultPlan plan, FsyncPolicy policy, int disarm_after = 3) {
   cfg.fsync = policy;
   cfg.fs = &fs;
   DurableAppender app(cfg, BackoffOptions{0.001, 0.004, 2});
-  app.on_durable = [&](const Message& m) { ++out.durable_calls[RecordKey::of(m.envelope)]; };
+  app.on_durable = [&](const SegmentRecord& r) { ++out.durable_calls[RecordKey::of(r.envelope)]; };
   Clock::time_point now = Clock::now();
   std::vector<RecordKey> taken;
   std::set<RecordKey> acked;
@@ -68,11 +69,24 @@ Outcome stream(FaultPlan plan, FsyncPolicy policy, int disarm_after = 3) {
       app.make_durable(now);
     }
   };
+  std::vector<SegmentRecord> pending;
+  std::vector<RecordKey> pending_keys;
   for (size_t i = 0; i < kRecords; ++i) {
     const RecordKey key{"src", 5, i};
     out.record_starts.push_back(plan.bytes_appended);
-    taken.push_back(key);
-    app.submit(test_record(key, 60 + (i * 37) % 300), now);
+    if (batch == 1) {
+      taken.push_back(key);
+      app.submit(test_record(key, 60 + (i * 37) % 300), now);
+    } else {
+      pending.push_back(SegmentRecord::owning(test_record(key, 60 + (i * 37) % 300)));
+      pending_keys.push_back(key);
+      if (pending.size() == batch || i + 1 == kRecords) {
+        taken.insert(taken.end(), pending_keys.begin(), pending_keys.end());
+        pending_keys.clear();
+        app.submit_batch(std::move(pending), now);
+        EXPECT_TRUE(pending.empty()) << "submit_batch takes every record";
+      }
+    }
     if (i % 3 == 2) acknowledge();
     wait_out_failure();
   }
@@ -184,6 +198,42 @@ TEST(DurableAppender, FailedRollBackSealsTheSegmentAndLosesNothing) {
     const Outcome o = stream(plan, FsyncPolicy::kOnRotate);
     // Records written before the failure may sit in the sealed segment and again in the next one.
     expect_nothing_lost(o, false, "failed roll-back at byte " + std::to_string(at));
+  }
+}
+
+// The sink's way: records in batches of 4, each one gathered write (and rotations inside a batch).
+// The failure points are those of record-by-record writing: the bytes on disk are the same.
+TEST(DurableAppender, BatchedWritesSurviveWriteFailuresAtEveryPoint) {
+  const Outcome dry = stream({}, FsyncPolicy::kOnRotate);
+  const Outcome dry_batched = stream({}, FsyncPolicy::kOnRotate, 3, /*batch=*/4);
+  expect_nothing_lost(dry_batched, true, "batched, no faults");
+  EXPECT_EQ(dry_batched.disk.segments, dry.disk.segments) << "batching must not change where segments rotate";
+  for (int64_t at : failure_points(dry)) {
+    for (bool persistent : {false, true}) {
+      FaultPlan plan;
+      plan.fail_write_at = at;
+      plan.persistent = persistent;
+      const Outcome o = stream(plan, FsyncPolicy::kOnRotate, persistent ? 6 : 3, /*batch=*/4);
+      expect_nothing_lost(o, true, std::string(persistent ? "disk full" : "write error") + " at byte " +
+                                       std::to_string(at) + ", batches of 4");
+    }
+    FaultPlan plan;
+    plan.fail_write_at = at;
+    plan.fail_truncate = true;
+    expect_nothing_lost(stream(plan, FsyncPolicy::kOnRotate, 3, 4), false,
+                        "failed roll-back at byte " + std::to_string(at) + ", batches of 4");
+  }
+}
+
+TEST(DurableAppender, BatchedWritesSurviveFsyncFailureAtEverySync) {
+  const Outcome dry = stream({}, FsyncPolicy::kInterval, 3, /*batch=*/4);
+  ASSERT_GT(dry.syncs, 3u);
+  for (int64_t n = 0; n < int64_t(dry.syncs); ++n) {
+    FaultPlan plan;
+    plan.fail_sync_number = n;
+    const Outcome o = stream(plan, FsyncPolicy::kInterval, 3, 4);
+    EXPECT_EQ(o.failures, 1u);
+    expect_nothing_lost(o, true, "fsync " + std::to_string(n) + " fails, batches of 4");
   }
 }
 
