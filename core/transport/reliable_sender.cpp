@@ -24,18 +24,18 @@ ReliableSender::ReliableSender(zmq::context_t& ctx, zmq::socket_t& push, const R
   reply_to_ = advertised_endpoint(options.ack_listen, options.ack_advertise);
 }
 
-bool ReliableSender::send_now(const Message& m, const std::function<bool()>& give_up) {
+bool ReliableSender::send_now(const SharedMessage& m, const std::function<bool()>& give_up) {
   while (!send_message(push_, m, milliseconds(100))) {
     if (on_blocked) on_blocked();
     if (acks_) take_acks();
     if (give_up && give_up()) return false;
   }
-  if (on_bytes_sent) on_bytes_sent(m.envelope.ByteSizeLong() + m.payload.size());
+  if (on_bytes_sent) on_bytes_sent(m->envelope.ByteSizeLong() + m->payload.size());
   return true;
 }
 
 bool ReliableSender::send(Message m, const std::function<bool()>& give_up) {
-  if (!acks_) return send_now(m, give_up);
+  if (!acks_) return send_now(std::make_shared<const Message>(std::move(m)), give_up);
   while (replay_.full()) {  // back-pressure until the receivers acknowledge
     service(give_up);
     if (!replay_.full()) break;
@@ -44,9 +44,11 @@ bool ReliableSender::send(Message m, const std::function<bool()>& give_up) {
     std::this_thread::sleep_for(milliseconds(5));
   }
   m.envelope.set_reply_to(reply_to_);
-  if (!send_now(m, give_up)) return false;
+  // Shared by the replay buffer and the frame ZeroMQ sends from: the payload is never copied.
+  auto shared = std::make_shared<const Message>(std::move(m));
+  if (!send_now(shared, give_up)) return false;
   if (replay_.size() == 0) last_progress_ = Clock::now();  // the clock starts with the first outstanding message
-  replay_.add(std::move(m), Clock::now());
+  replay_.add(std::move(shared), Clock::now());
   return true;
 }
 
@@ -58,10 +60,9 @@ void ReliableSender::service(const std::function<bool()>& give_up) {
   const auto now = Clock::now();
   if (now - last_progress_ < std::chrono::duration<double>(options_.resend_after_s)) return;
   for (const RecordKey& key : replay_.due(now, std::chrono::duration<double>(options_.resend_after_s))) {
-    const Message* waiting = replay_.find(key);
-    if (!waiting) continue;  // acknowledged while an earlier re-send waited on back-pressure
-    // A copy: send_now() takes acknowledgements while it waits, which may erase this very entry.
-    const Message m = *waiting;
+    // Shared: send_now() takes acknowledgements while it waits, which may erase this very entry.
+    const SharedMessage m = replay_.find(key);
+    if (!m) continue;  // acknowledged while an earlier re-send waited on back-pressure
     if (!send_now(m, give_up)) break;
     ++resent_;
     if (on_resend) on_resend();

@@ -60,7 +60,7 @@ class ReliableSender {
   std::function<void(uint64_t bytes)> on_bytes_sent;   // every send, re-sends included
 
  private:
-  bool send_now(const Message& m, const std::function<bool()>& give_up);
+  bool send_now(const SharedMessage& m, const std::function<bool()>& give_up);
   void take_acks();
 
   zmq::socket_t& push_;

@@ -8,13 +8,17 @@
 //   rb.add(std::move(msg), now);
 //   rb.ack({"felix-sim-0", run, 17});
 //   for (const RecordKey& k : rb.due(now, 5s))
-//     if (const Message* m = rb.find(k)) resend(*m);   // acks may erase entries meanwhile: look up each
+//     if (SharedMessage m = rb.find(k)) resend(m);   // acks may erase entries meanwhile: look up each
+//
+// Records are shared, not copied: the same Message is what a zero-copy send hands to ZeroMQ
+// (transport/zmq_io.h), which may still hold it after the acknowledgement erased the entry.
 //
 // Not thread-safe: owned by the sender thread.
 #pragma once
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,15 +27,18 @@
 
 namespace daqz {
 
+using SharedMessage = std::shared_ptr<const Message>;
+
 class ReplayBuffer {
  public:
   using Clock = std::chrono::steady_clock;
   explicit ReplayBuffer(size_t capacity) : capacity_(capacity ? capacity : 1) {}
 
-  void add(Message m, Clock::time_point now) {
-    RecordKey k = RecordKey::of(m.envelope);
+  void add(SharedMessage m, Clock::time_point now) {
+    RecordKey k = RecordKey::of(m->envelope);
     entries_[std::move(k)] = Entry{std::move(m), now};
   }
+  void add(Message m, Clock::time_point now) { add(std::make_shared<const Message>(std::move(m)), now); }
   // True if the record was waiting (first acknowledgement).
   bool ack(const RecordKey& key) { return entries_.erase(key) > 0; }
   // Keys of the records unacknowledged for longer than `after`; their send time is reset to `now`.
@@ -48,17 +55,17 @@ class ReplayBuffer {
       }
     return out;
   }
-  // The waiting record, or nullptr once it was acknowledged. Valid until the next ack() or add().
-  const Message* find(const RecordKey& key) const {
+  // The waiting record, or nullptr once it was acknowledged. Shared: it stays valid after an ack.
+  SharedMessage find(const RecordKey& key) const {
     const auto it = entries_.find(key);
-    return it == entries_.end() ? nullptr : &it->second.message;
+    return it == entries_.end() ? nullptr : it->second.message;
   }
   size_t size() const { return entries_.size(); }
   bool full() const { return entries_.size() >= capacity_; }
 
  private:
   struct Entry {
-    Message message;
+    SharedMessage message;
     Clock::time_point sent;
   };
   size_t capacity_;

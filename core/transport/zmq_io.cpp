@@ -61,7 +61,11 @@ zmq::socket_t make_bound_pull(zmq::context_t& ctx, const std::vector<std::string
   return pull;
 }
 
-bool send_message(zmq::socket_ref socket, const Message& m, std::chrono::milliseconds timeout) {
+namespace {
+
+// Queues the envelope then the payload frame made by `make_payload` (only once the envelope is queued).
+template <typename MakePayload>
+bool send_frames(zmq::socket_ref socket, const Message& m, std::chrono::milliseconds timeout, MakePayload make_payload) {
   const std::string env = m.envelope.SerializeAsString();
   const bool with_payload = m.envelope.payload_bytes() > 0 || !m.payload.empty();
   socket.set(zmq::sockopt::sndtimeo, int(timeout.count()));
@@ -76,7 +80,7 @@ bool send_message(zmq::socket_ref socket, const Message& m, std::chrono::millise
   // Once the first part is queued, ZeroMQ delivers the whole multipart atomically: the second
   // part cannot hit the high-water mark.
   if (with_payload) {
-    zmq::message_t payload(m.payload.data(), m.payload.size());
+    zmq::message_t payload = make_payload();
     for (;;) {
       try {
         (void)socket.send(payload, zmq::send_flags::none);
@@ -87,6 +91,25 @@ bool send_message(zmq::socket_ref socket, const Message& m, std::chrono::millise
     }
   }
   return true;
+}
+
+// ZeroMQ's deallocation hook for a zero-copy payload: drops the reference the frame held (on
+// ZeroMQ's I/O thread, once the bytes are sent).
+void release_shared_message(void* /*data*/, void* hint) { delete static_cast<std::shared_ptr<const Message>*>(hint); }
+
+}  // namespace
+
+bool send_message(zmq::socket_ref socket, const Message& m, std::chrono::milliseconds timeout) {
+  return send_frames(socket, m, timeout, [&] { return zmq::message_t(m.payload.data(), m.payload.size()); });
+}
+
+bool send_message(zmq::socket_ref socket, std::shared_ptr<const Message> m, std::chrono::milliseconds timeout) {
+  return send_frames(socket, *m, timeout, [&] {
+    if (m->payload.empty()) return zmq::message_t();
+    auto* ref = new std::shared_ptr<const Message>(m);
+    return zmq::message_t(const_cast<uint8_t*>((*ref)->payload.data()), (*ref)->payload.size(),
+                          &release_shared_message, ref);
+  });
 }
 
 std::optional<std::vector<zmq::message_t>> recv_frames(zmq::socket_ref socket, std::chrono::milliseconds timeout) {
@@ -102,13 +125,22 @@ std::optional<std::vector<zmq::message_t>> recv_frames(zmq::socket_ref socket, s
   return frames;
 }
 
-Message message_from_frames(const std::vector<zmq::message_t>& frames, const ValidationLimits& limits) {
+MessageView view_frames(const std::vector<zmq::message_t>& frames, const ValidationLimits& limits) {
   if (frames.empty() || frames.size() > 2)
     throw ValidationError(RejectReason::kBadEnvelope,
                           "message has " + std::to_string(frames.size()) + " frames, expected envelope + payload");
   const bool has_payload = frames.size() == 2;
-  return parse_message(frames[0].data(), frames[0].size(), has_payload ? frames[1].data() : nullptr,
-                       has_payload ? frames[1].size() : 0, has_payload, limits);
+  return parse_envelope(frames[0].data(), frames[0].size(), has_payload ? frames[1].data() : nullptr,
+                        has_payload ? frames[1].size() : 0, has_payload, limits);
+}
+
+Message message_from_frames(const std::vector<zmq::message_t>& frames, const ValidationLimits& limits) {
+  MessageView view = view_frames(frames, limits);
+  verify_payload_crc(view);
+  Message m;
+  m.envelope = std::move(view.envelope);
+  if (view.has_payload) m.payload.assign(view.payload.data, view.payload.data + view.payload.size);
+  return m;
 }
 
 std::vector<uint8_t> raw_frames_bytes(const std::vector<zmq::message_t>& frames) {

@@ -17,12 +17,14 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "wire/message.h"
+#include "wire/message_view.h"
 
 namespace daqz {
 
@@ -64,13 +66,21 @@ zmq::socket_t make_bound_pull(zmq::context_t& ctx, const std::vector<std::string
 // Sends envelope + payload (payload frame only if the envelope announces one). Returns false if
 // the message could not be queued within `timeout` (peer gone or back-pressure).
 [[nodiscard]] bool send_message(zmq::socket_ref socket, const Message& m, std::chrono::milliseconds timeout);
+// The same without copying the payload: ZeroMQ sends it from `m`, which it keeps alive (a reference)
+// until the bytes are on the wire, possibly after the caller dropped its own.
+[[nodiscard]] bool send_message(zmq::socket_ref socket, std::shared_ptr<const Message> m,
+                                std::chrono::milliseconds timeout);
 
 // Receives one multipart message; std::nullopt on time-out.
 [[nodiscard]] std::optional<std::vector<zmq::message_t>> recv_frames(zmq::socket_ref socket,
                                                                      std::chrono::milliseconds timeout);
 
-// Validates received frames into a Message (throws ValidationError; more than 2 frames, or none,
-// is kBadEnvelope).
+// The envelope checks of received frames (wire/message_view.h's parse_envelope; more than 2 frames, or
+// none, is kBadEnvelope), the payload left in frames[1]: valid while the frames live. Not the CRC.
+MessageView view_frames(const std::vector<zmq::message_t>& frames, const ValidationLimits& limits);
+
+// Validates received frames into a Message, payload CRC included, copying the payload (throws
+// ValidationError like view_frames and verify_payload_crc).
 Message message_from_frames(const std::vector<zmq::message_t>& frames, const ValidationLimits& limits);
 
 // Concatenates frames for the quarantine file (u32 count, then u32 length + bytes per frame).

@@ -11,10 +11,10 @@
 namespace daqz {
 namespace {
 
-void set_payload(Message& m, std::vector<uint8_t> payload) {
+void set_payload(Message& m, std::vector<uint8_t> payload, std::optional<uint32_t> known_crc = {}) {
   m.payload = std::move(payload);
   m.envelope.set_payload_bytes(m.payload.size());
-  m.envelope.set_payload_crc32c(crc32c(m.payload.data(), m.payload.size()));
+  m.envelope.set_payload_crc32c(known_crc ? *known_crc : crc32c(m.payload.data(), m.payload.size()));
 }
 
 Message make_base(wire::Kind kind, const std::string& source, uint64_t sequence) {
@@ -59,7 +59,10 @@ Message make_jet_message(const JetBatch& jets, const std::string& source, uint64
   return m;
 }
 
-Message make_record_message(const EncodedRecord& r, const std::string& source, uint64_t sequence) {
+namespace {
+
+// A record message's envelope, without its payload.
+Message record_message_base(const EncodedRecord& r, const std::string& source, uint64_t sequence) {
   Message m = make_base(wire::KIND_ENCODED_RECORD, source, sequence);
   for (uint32_t d : r.latent_shape) m.envelope.add_shape(d);
   m.envelope.set_dtype(wire::DTYPE_BYTES);
@@ -73,7 +76,21 @@ Message make_record_message(const EncodedRecord& r, const std::string& source, u
   for (uint32_t d : r.original_shape) meta->add_original_shape(d);
   meta->set_original_bytes(uint32_t(r.original_bytes));
   for (const auto& [k, v] : r.params) (*meta->mutable_params())[k] = v;
+  return m;
+}
+
+}  // namespace
+
+Message make_record_message(const EncodedRecord& r, const std::string& source, uint64_t sequence) {
+  Message m = record_message_base(r, source, sequence);
   set_payload(m, r.bytes);
+  return m;
+}
+
+Message make_record_message(EncodedRecord&& r, const std::string& source, uint64_t sequence,
+                            std::optional<uint32_t> bytes_crc32c) {
+  Message m = record_message_base(r, source, sequence);
+  set_payload(m, std::move(r.bytes), bytes_crc32c);
   return m;
 }
 
@@ -120,12 +137,17 @@ JetBatch jets_from_message(const Message& m) {
   return b;
 }
 
-EncodedRecord record_from_message(const Message& m) {
-  const wire::Envelope& e = m.envelope;
+void check_record_envelope(const wire::Envelope& e) {
   if (e.kind() != wire::KIND_ENCODED_RECORD || !e.has_record_meta())
     reject(RejectReason::kBadRecord, describe_message(e) + " is not an encoded record with metadata");
+  if (e.record_meta().codec_id().empty())
+    reject(RejectReason::kBadRecord, describe_message(e) + " record lacks a codec id");
+}
+
+EncodedRecord record_from_message(const Message& m) {
+  const wire::Envelope& e = m.envelope;
+  check_record_envelope(e);
   const wire::RecordMeta& meta = e.record_meta();
-  if (meta.codec_id().empty()) reject(RejectReason::kBadRecord, describe_message(e) + " record lacks a codec id");
   EncodedRecord r;
   r.codec_id = meta.codec_id();
   r.model_name = meta.model_name();

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ uint64_t now_ns();
 Message make_wedge_message(const SparseWedge& wedge, const std::string& source, uint64_t sequence);
 Message make_jet_message(const JetBatch& jets, const std::string& source, uint64_t sequence);
 Message make_record_message(const EncodedRecord& record, const std::string& source, uint64_t sequence);
+// Moves the bytes in. `bytes_crc32c`, when set, is their CRC32C already known (the passthrough codec's
+// bytes are a payload whose CRC was checked on receipt): it is used instead of reading them again.
+Message make_record_message(EncodedRecord&& record, const std::string& source, uint64_t sequence,
+                            std::optional<uint32_t> bytes_crc32c = std::nullopt);
 Message make_end_of_stream(const std::string& source, uint64_t sequence);
 
 // Validates the envelope (parse, schema version, known kind, payload size and CRC).
@@ -50,6 +55,9 @@ Message parse_message(const void* envelope, size_t envelope_size, const void* pa
 SparseWedge wedge_from_message(const Message& m, const WedgeShape& expected);
 JetBatch jets_from_message(const Message& m);
 EncodedRecord record_from_message(const Message& m);
+// What record_from_message checks, on the envelope alone (kBadRecord): for a sink that stores the
+// payload where it arrived.
+void check_record_envelope(const wire::Envelope& envelope);
 
 // Serialises a whole message into one buffer (u32 envelope length, envelope, payload) and back:
 // the unit stored in segment files and quarantine files.
