@@ -16,6 +16,7 @@
 #include "transport/ack_publisher.h"
 #include "transport/curve.h"
 #include "transport/zmq_io.h"
+#include "wire/message_view.h"
 
 namespace daqz {
 namespace {
@@ -117,6 +118,7 @@ struct SinkNode::Impl {
   std::unique_ptr<StorageHealthMonitor> storage;  // after recover(): the folder exists
   AckPublisher acks{ctx, cfg.node.node_id, ack_socket_options(curve)};
   std::optional<zmq::socket_t> pull;
+  std::vector<SegmentRecord> batch;  // records of one step, written together
   Clock::time_point last_ack = Clock::now();
   std::atomic<bool> storage_ok{true};
 
@@ -147,11 +149,11 @@ struct SinkNode::Impl {
     DurableAppender& a = *appender;
     a.on_append = [this](const AppendResult& res) {
       metrics.bytes_written.Increment(double(res.bytes));
-      if (res.rotated) metrics.segments.Increment();
+      metrics.segments.Increment(double(res.segments_opened));
     };
     a.on_fsync = [this](double s) { metrics.fsync_seconds.Observe(s); };
-    a.on_durable = [this](const Message& m) {
-      (m.envelope.record_meta().original_kind() == wire::KIND_JET_BATCH ? metrics.stored_jets : metrics.stored_wedge)
+    a.on_durable = [this](const SegmentRecord& r) {
+      (r.envelope.record_meta().original_kind() == wire::KIND_JET_BATCH ? metrics.stored_jets : metrics.stored_wedge)
           .Increment();
     };
     a.on_error = [this](const std::string& what, size_t held) {
@@ -213,41 +215,51 @@ struct SinkNode::Impl {
     spdlog::warn("rejected frame ({}): {}", reject_reason_label(reason), what);
   }
 
-  void handle(std::vector<zmq::message_t>& frames) {
-    Message m;
+  // Validates one message and adds it to `batch` (or, for a duplicate, only acknowledges it again).
+  // The payload is not copied: the record keeps the received ZeroMQ frame alive until it is durable.
+  // Returns the payload bytes taken.
+  size_t take(std::vector<zmq::message_t>& frames, std::vector<SegmentRecord>& batch) {
+    MessageView view;
     try {
       ValidationLimits limits;
       limits.max_payload_bytes = size_t(cfg.node.max_message_bytes);
-      m = message_from_frames(frames, limits);
-      if (m.envelope.kind() == wire::KIND_END_OF_STREAM) return;
-      (void)record_from_message(m);  // validates the record metadata
+      view = view_frames(frames, limits);
+      if (view.envelope.kind() == wire::KIND_END_OF_STREAM) return 0;
+      check_record_envelope(view.envelope);
+      verify_payload_crc(view);
     } catch (const ValidationError& e) {
       reject(e.reason(), e.what(), raw_frames_bytes(frames));
-      return;
+      return 0;
     }
     metrics.received.Increment();
-    const RecordKey key = RecordKey::of(m.envelope);
-    switch (dedup.insert(key, m.envelope.payload_crc32c(), seconds_since_start())) {
+    const RecordKey key = RecordKey::of(view.envelope);
+    switch (dedup.insert(key, view.envelope.payload_crc32c(), seconds_since_start())) {
       case DedupVerdict::kDuplicate:
         metrics.duplicates.Increment();
-        queue_ack(m.envelope);  // acknowledge again (after the next sync): the first ack was lost or late
-        return;
+        queue_ack(view.envelope);  // acknowledge again (after the next sync): the first ack was lost or late
+        return 0;
       case DedupVerdict::kConflict:
         metrics.key_conflicts.Increment();
         spdlog::warn("record {} was stored before with another payload (CRC now {:08x}); storing this one too",
-                     key.str(), m.envelope.payload_crc32c());
+                     key.str(), view.envelope.payload_crc32c());
         break;
       case DedupVerdict::kBeyondWindow: metrics.beyond_window.Increment(); break;
       case DedupVerdict::kNew: break;
     }
     metrics.dedup_runs.Set(double(dedup.runs()));
-    const wire::Envelope envelope = m.envelope;
-    // The appender owns the record from here: written now, or held and retried; never dropped. Its
-    // ack goes out only once everything taken is durable (flush_acks).
-    appender->submit(std::move(m), Clock::now());
-    queue_ack(envelope);
+    // Its ack goes out only once everything taken is durable (flush_acks, after the batch is written).
+    queue_ack(view.envelope);
+    SegmentRecord r;
+    r.envelope = std::move(view.envelope);
+    r.payload_crc_verified = true;
+    if (frames.size() == 2) {
+      auto payload = std::make_shared<zmq::message_t>(std::move(frames[1]));
+      r.payload = PayloadView(payload->data(), payload->size());  // after the move: small messages live inline
+      r.keep = std::move(payload);
+    }
+    batch.push_back(std::move(r));
+    return batch.back().payload.size;
   }
-
   void queue_ack(const wire::Envelope& e) {
     acks.add(e.reply_to(), RecordKey::of(e));
     metrics.pending_acks.Set(double(acks.pending()));
@@ -271,12 +283,21 @@ struct SinkNode::Impl {
     last_ack = Clock::now();
   }
 
-  // One step of the loop: take a message unless the disk fails (then wait for the next retry
-  // without reading: the socket's high-water mark pushes back on the senders).
+  // One step of the loop: take what the socket holds (up to one write batch) unless the disk fails,
+  // and write it with one gathered write. While the disk fails, wait for the next retry without
+  // reading: the socket's high-water mark pushes back on the senders.
   bool step(milliseconds wait) {
     bool got = false;
     if (!appender->failing()) {
-      if (auto frames = recv_frames(*pull, wait)) handle(*frames), got = true;
+      size_t bytes = 0;
+      for (size_t n = 0; n < cfg.write_batch_records && bytes < cfg.write_batch_bytes; ++n) {
+        auto frames = recv_frames(*pull, n == 0 ? wait : milliseconds(0));
+        if (!frames) break;
+        got = true;
+        bytes += take(*frames, batch);
+      }
+      // The appender owns the records from here: written now, or held and retried; never dropped.
+      if (!batch.empty()) appender->submit_batch(std::move(batch), Clock::now());
     } else {
       const auto until = std::min(appender->next_attempt(), Clock::now() + wait);
       std::this_thread::sleep_until(until);

@@ -2,6 +2,8 @@
 //
 //   channels: records-in (PULL, bind) -> [validate, dedup] -> durable appender -> segment writer
 //             (append-only, CRC'd, rotated, fsync policy) ; acks-out (PUSH, to each record's reply_to)
+//   batches:  each step takes what the socket holds (up to write_batch_records / _bytes) and writes
+//             it with one gathered write; payloads stay in the received ZeroMQ frames (no copy).
 //   states:   init (recover segments: cut a torn tail of the newest, keep corrupt regions; rebuild
 //             the dedup index) -> run -> drain (SIGTERM: empty the socket, fsync, last acks) -> stop.
 //
@@ -14,7 +16,7 @@
 //   SinkConfig cfg;  cfg.node.listen = {"tcp://*:5556"};  cfg.out_dir = "data";
 //   SinkNode sink(cfg);
 //   DeviceRunner runner(sink, "daqz-sink", registry, health);   // or run_service() in main
-//   runner.run();   // init: recover segments, bind; run_once: one message, acks; drain: socket, fsync, acks
+//   runner.run();   // init: recover segments, bind; run_once: one batch, acks; drain: socket, fsync, acks
 //
 // Readiness (/readyz): state running, conditions "sockets_bound" and "storage_writable" (free space
 // above min_free_bytes, a probe file can be created, the last append/fsync succeeded:
@@ -48,6 +50,8 @@ struct SinkConfig {
   std::string fsync = "interval";
   double fsync_interval_s = 0.2;
   double ack_interval_ms = 50;   // acks (and the fsync before them) at most this often
+  size_t write_batch_records = 64;        // records a step takes from the socket and writes together
+  size_t write_batch_bytes = 16u << 20;   // ... or payload bytes, whichever comes first
   std::string quarantine_path = "daqz-sink.quarantine";
   double drain_quiet_ms = 300;
   double drain_retry_s = 10;     // a draining sink retries a failing disk this long before giving up

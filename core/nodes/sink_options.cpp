@@ -13,6 +13,11 @@ void add_sink_options(CLI::App& app, SinkConfig& c) {
       ->check(CLI::IsMember({"never", "record", "rotate", "interval"}));
   app.add_option("--fsync-interval", c.fsync_interval_s, "Seconds between fsyncs (policy interval)")->capture_default_str();
   app.add_option("--ack-interval-ms", c.ack_interval_ms, "Acknowledge (after fsync) at most this often")->capture_default_str();
+  app.add_option("--write-batch", c.write_batch_records,
+                 "Records taken from the socket and written with one system call, at most")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--write-batch-bytes", c.write_batch_bytes, "... or this many payload bytes, whichever comes first")
+      ->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--min-free-bytes", c.min_free_bytes, "Not ready (/readyz 503) below this free space in --out")
       ->capture_default_str();
   app.add_option("--disk-check-interval", c.disk_check_interval_s, "Seconds between free-space checks of --out")
