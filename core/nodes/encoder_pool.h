@@ -4,6 +4,10 @@
 // arrived (payload CRC, run list, decoding into a reused SparseWedge: no per-run or per-voxel
 // allocation), encode the batch and hand every record to `output`. The pool knows nothing of sockets.
 //
+// With validators > 0, that many threads validate and decode instead, between the queue and the
+// workers (a second bounded queue), so that a worker only encodes: what a node with spare cores wants
+// when its encoder, not the wire, is the limit (e.g. one worker per GPU).
+//
 //   EncoderPool pool(config, codecs, stats, rejects, fidelity, [&](ForwardItem&& r) { forwarder.enqueue(r); });
 //   while (!pool.enqueue(item, 100ms)) if (stopping) break;   // back-pressure: blocks while full
 //   pool.in_flight();                                        // queued + being encoded
@@ -17,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -37,6 +42,7 @@ struct EncoderPoolConfig {
   static constexpr double kDefaultMaxDelayMs = 5;
 
   int workers = 1;
+  int validators = 0;  // threads validating + decoding ahead of the workers; 0: each worker validates its batch
   size_t queue_capacity = kDefaultQueueCapacity;
   size_t max_batch = kDefaultMaxBatch;
   double max_delay_ms = kDefaultMaxDelayMs;
@@ -59,12 +65,18 @@ class EncoderPool {
   bool enqueue(IngestItem& item, std::chrono::milliseconds timeout);
   size_t queued() const { return queue_.size(); }
   bool accepting() const { return !queue_.closed(); }
-  size_t in_flight() const { return queue_.size() + encoding_.load(); }
+  size_t in_flight() const;  // queued, being validated, validated and waiting, being encoded
   // Stops intake, lets the workers finish every queued item, joins them. Idempotent.
   void stop();
 
  private:
+  struct Decoded;
+  struct Validated;
+  bool validate(IngestItem& item, Decoded& decoded, bool store_as_received);
+  void validate_loop(int index);
   void work(int index);
+  void encode_and_forward(FallbackPolicy& policy, std::vector<IngestItem>& batch, std::vector<Decoded>& decoded,
+                          size_t n);
 
   const EncoderPoolConfig config_;
   const CodecSpec& codecs_;
@@ -74,8 +86,10 @@ class EncoderPool {
   Output output_;
   std::function<void()> on_worker_ready_;
   BoundedQueue<IngestItem> queue_;
-  std::atomic<size_t> encoding_{0};
-  std::vector<std::thread> workers_;
+  std::unique_ptr<BoundedQueue<Validated>> validated_;  // only with validators
+  std::atomic<size_t> validating_{0}, encoding_{0};
+  std::atomic<int> validators_running_{0};
+  std::vector<std::thread> validators_, workers_;
 };
 
 }  // namespace daqz

@@ -22,6 +22,9 @@ void add_ingest_options(CLI::App& app, IngestConfig& c, std::vector<std::string>
   app.add_flag("--require-model", c.require_model, "Fail at start if a codec cannot load (default: store losslessly)");
   app.add_option("--device", c.device, "cpu or cuda[:N]")->capture_default_str();
   app.add_option("--workers", c.pool.workers, "Encoder worker threads")->capture_default_str();
+  app.add_option("--validators", c.pool.validators,
+                 "Threads validating and decoding ahead of the encoder workers (0: each worker validates its batch)")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
   app.add_option("--intra-op-threads", c.intra_op_threads, "LibTorch threads per worker")->capture_default_str();
   app.add_option("--queue-capacity", c.pool.queue_capacity, "Bounded queue capacity (items)")->capture_default_str();
   app.add_option("--max-batch", c.pool.max_batch, "Dynamic batching: largest batch")->capture_default_str();

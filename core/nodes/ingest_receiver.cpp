@@ -61,13 +61,9 @@ void IngestReceiver::handle(std::vector<zmq::message_t>& frames) {
   stats_.bytes_in.Increment(double(bytes));
   IngestItem item;
   try {
-    if (frames.empty() || frames.size() > 2)
-      throw ValidationError(RejectReason::kBadEnvelope, "expected 1 or 2 frames, got " + std::to_string(frames.size()));
     ValidationLimits limits;
     limits.max_payload_bytes = size_t(config_.max_message_bytes);
-    const bool has_payload = frames.size() == 2;
-    MessageView view = parse_envelope(frames[0].data(), frames[0].size(), has_payload ? frames[1].data() : nullptr,
-                                      has_payload ? frames[1].size() : 0, has_payload, limits);
+    MessageView view = view_frames(frames, limits);
     const wire::Envelope& e = view.envelope;
     if (e.kind() == wire::KIND_END_OF_STREAM) {
       stats_.end_of_stream.Increment();

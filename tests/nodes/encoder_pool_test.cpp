@@ -43,6 +43,7 @@ struct PoolFixture : ::testing::Test {
   std::mutex mu;
   std::map<uint64_t, Message> out;
   int ready = 0;
+  int validators = 0;
 
   void SetUp() override {
     fs::create_directories(dir);
@@ -53,6 +54,7 @@ struct PoolFixture : ::testing::Test {
   std::unique_ptr<EncoderPool> make_pool(int workers, size_t max_batch) {
     EncoderPoolConfig c;
     c.workers = workers;
+    c.validators = validators;
     c.max_batch = max_batch;
     c.queue_capacity = 4;
     return std::make_unique<EncoderPool>(
@@ -68,7 +70,17 @@ struct PoolFixture : ::testing::Test {
   }
 };
 
-TEST_F(PoolFixture, EncodesEveryValidItemAndRejectsBadOnesByReason) {
+// The same behaviour whether the workers validate their own batches (0) or validator threads do it
+// ahead of them (2).
+struct ValidatorModes : PoolFixture, ::testing::WithParamInterface<int> {
+  void SetUp() override {
+    PoolFixture::SetUp();
+    validators = GetParam();
+  }
+};
+INSTANTIATE_TEST_SUITE_P(InWorkersOrAhead, ValidatorModes, ::testing::Values(0, 2));
+
+TEST_P(ValidatorModes, EncodesEveryValidItemAndRejectsBadOnesByReason) {
   auto pool = make_pool(2, 4);
   std::vector<SparseWedge> sent;
   for (uint64_t seq = 0; seq < 12; ++seq) {
@@ -101,7 +113,7 @@ TEST_F(PoolFixture, EncodesEveryValidItemAndRejectsBadOnesByReason) {
   }
 }
 
-TEST_F(PoolFixture, StopFinishesQueuedItemsAndRefusesNewOnes) {
+TEST_P(ValidatorModes, StopFinishesQueuedItemsAndRefusesNewOnes) {
   auto pool = make_pool(1, 8);
   for (uint64_t seq = 0; seq < 4; ++seq) {
     IngestItem item = item_from(make_wedge_message(to_sparse(testing::synthetic_wedge(9)), "s", seq));
@@ -128,7 +140,7 @@ TEST_F(PoolFixture, UnloadableCodecFallsBackToLosslessAndCounts) {
 
 // Passthrough stores each validated payload as it came, without decoding it: the stored bytes are
 // the wire payload's, bad payloads are still rejected by reason, and the records decode exactly.
-TEST_F(PoolFixture, PassthroughStoresValidatedPayloadsAsReceived) {
+TEST_P(ValidatorModes, PassthroughStoresValidatedPayloadsAsReceived) {
   codecs.wedge_codec = "passthrough";
   auto pool = make_pool(1, 4);
   std::vector<Message> sent;
@@ -152,9 +164,36 @@ TEST_F(PoolFixture, PassthroughStoresValidatedPayloadsAsReceived) {
     EXPECT_TRUE(std::equal(r.bytes.begin(), r.bytes.end(), sent[seq].payload.begin(), sent[seq].payload.end()))
         << "sequence " << seq << ": stored bytes differ from the wire payload";
     EXPECT_EQ(passthrough->decode(r).rounded().adc, sent_adc(sent[seq])) << seq;
+    EXPECT_EQ(m.envelope.payload_crc32c(), crc32c(m.payload.data(), m.payload.size()))
+        << "sequence " << seq << ": the record's CRC (taken over from the wire payload's) is wrong";
   }
   EXPECT_EQ(stats.counts().wedges_encoded, 5u);
   EXPECT_EQ(stats.fallback_wedge.Value(), 0);
+}
+
+// A record stored as received takes the wire payload's CRC over; a jet record encoded in the same
+// (reused) batch slot right after must get its own.
+TEST_P(ValidatorModes, RecordsStoredAsReceivedAndJetRecordsEachCarryTheirPayloadsCrc) {
+  codecs.wedge_codec = "passthrough";
+  auto pool = make_pool(1, 1);  // one slot, taken by wedges and jet batches in turn
+  for (uint64_t seq = 0; seq < 6; ++seq) {
+    Message m;
+    if (seq % 2 == 0) {
+      m = make_wedge_message(to_sparse(testing::synthetic_wedge(uint32_t(seq) + 40)), "felix-0", seq);
+    } else {
+      JetBatch jets;
+      jets.n = 4;
+      jets.f = 5;
+      jets.values.assign(20, 1.5f + float(seq));
+      m = make_jet_message(jets, "felix-0-jets", seq);
+    }
+    IngestItem item = item_from(m);
+    ASSERT_TRUE(pool->enqueue(item, std::chrono::seconds(10)));
+  }
+  pool->stop();
+  ASSERT_EQ(out.size(), 6u);
+  for (const auto& [seq, m] : out)
+    EXPECT_EQ(m.envelope.payload_crc32c(), crc32c(m.payload.data(), m.payload.size())) << "sequence " << seq;
 }
 
 // The model identity of what a worker stored (issue 16): one info sample per loaded codec with its
