@@ -6,7 +6,7 @@
 //   validation + decode (old parser vs the tight loops), receive + validate + decode (in process, and with
 //   ZeroMQ over tcp loopback from a forked sender), lossless encode/decode (per-call contexts at level 3 vs
 //   the reused workspace at the default level, plus a level sweep with ratios), passthrough,
-//   densify (host loop vs the LibTorch op on the CPU), and the sink's per-record write path.
+//   densify (host loop vs the LibTorch op on the CPU), and the sink's write path (per record vs batched).
 //
 //   build/bin/bench_receive_path_bench                 # ~1 minute on 2 cores
 //   build/bin/bench_receive_path_bench --json --rounds 7 --seconds 0.3
@@ -17,9 +17,7 @@
 // Allocations per wedge are counted with a replaced global operator new (LibTorch's and zstd's own
 // allocators are not seen). Table on stdout; --json adds one JSON document at the end.
 #include <CLI/CLI.hpp>
-#include <fcntl.h>
 #include <sys/resource.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zmq.hpp>
@@ -468,43 +466,24 @@ void bench_sink(Report& rep, const Input& in, const Options& o, json& extra) {
     for (size_t i = 0; i < kRecordsPerRound; ++i) writer.append(records[i % n]);
     writer.close();
   });
-  // What a batched append could cost (a sketch for the storage owner, not core/storage code): the segment
-  // record framing (u32 body_len | u32 crc32c(body) | u32 envelope_len | envelope | payload), the CRC
-  // extended over the pieces instead of over a packed copy, the envelopes serialised into one reused
-  // buffer, and each batch of 16 records handed to the kernel with one writev, payloads where they are.
-  std::vector<uint8_t> headers;
-  std::vector<iovec> iov;
-  std::vector<size_t> header_at;
-  per_record("sink_batched_writev", "sketch: batches of 16, one writev each", [&](const fs::path& d) {
-    const int fd = ::open((d / "batched.daqz").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
-    if (fd < 0) throw std::runtime_error("cannot open a file in " + d.string());
+  // The sink's way since issue 15: SegmentWriter::append_batch, 16 records per call, each a view of
+  // its payload (no packed copy) whose CRC was checked on receipt (the record CRC is combined from it),
+  // one gathered write (writev) per batch.
+  std::vector<SegmentRecord> batch;
+  per_record("sink_append_batch", "SegmentWriter::append_batch, 16 records, one writev", [&](const fs::path& d) {
+    SegmentWriterConfig cfg;
+    cfg.dir = d.string();
+    cfg.fsync = FsyncPolicy::kNever;
+    SegmentWriter writer(cfg);
     for (size_t first = 0; first < kRecordsPerRound; first += kBatch) {
-      headers.clear();
-      iov.clear();
-      header_at.clear();
+      batch.clear();
       for (size_t k = 0; k < kBatch; ++k) {
-        const Message& m = records[(first + k) % n];
-        const uint32_t env_len = uint32_t(m.envelope.ByteSizeLong());
-        const size_t at = headers.size();
-        headers.resize(at + 12 + env_len);
-        uint8_t* h = headers.data() + at;
-        m.envelope.SerializeWithCachedSizesToArray(h + 12);
-        std::memcpy(h + 8, &env_len, 4);
-        const uint32_t body_len = uint32_t(4 + env_len + m.payload.size());
-        const uint32_t crc = crc32c_extend(crc32c(h + 8, 4 + env_len), m.payload.data(), m.payload.size());
-        std::memcpy(h, &body_len, 4);
-        std::memcpy(h + 4, &crc, 4);
-        header_at.push_back(at);
+        batch.push_back(SegmentRecord::viewing(records[(first + k) % n]));
+        batch.back().payload_crc_verified = true;
       }
-      for (size_t k = 0; k < kBatch; ++k) {  // pointers only once `headers` stopped growing
-        const Message& m = records[(first + k) % n];
-        const size_t end = k + 1 < kBatch ? header_at[k + 1] : headers.size();
-        iov.push_back({headers.data() + header_at[k], end - header_at[k]});
-        iov.push_back({const_cast<uint8_t*>(m.payload.data()), m.payload.size()});
-      }
-      if (::writev(fd, iov.data(), int(iov.size())) < 0) throw std::runtime_error("writev failed");
+      writer.append_batch(batch.data(), batch.size());
     }
-    ::close(fd);
+    writer.close();
   });
   fs::remove_all(dir);
   extra["sink_record_bytes_mean"] = record_bytes;

@@ -13,6 +13,8 @@ CLI::App* add_e2e_command(CLI::App& app, E2eArgs& a) {
   auto* e = app.add_subcommand("e2e", "Pipeline wedges/s vs the bare encoder in the same run");
   e->add_option("--codec", a.codecs, "Codecs to measure (bcae, lossless, zfp)")->capture_default_str();
   e->add_option("--threads", a.threads, "Intra-op threads (ingest and bare encoder)")->capture_default_str();
+  e->add_option("--validators", a.validators, "Ingest validator threads ahead of its one encoder worker")
+      ->capture_default_str();
   e->add_option("--batch", a.batch, "Batch size (ingest --max-batch and the codec's batch)")->capture_default_str();
   e->add_option("--seconds", a.seconds, "Pipeline measurement window")->capture_default_str();
   e->add_option("--bare-seconds", a.bare_seconds, "Each bare-encoder run (one before, one after)")->capture_default_str();
@@ -22,8 +24,8 @@ CLI::App* add_e2e_command(CLI::App& app, E2eArgs& a) {
 int run_e2e(Common& c, const E2eArgs& a) {
   const auto pool = make_pool(c.pool, c.seed);
   std::printf("\n== e2e: pipeline (felix-sim -> ingest -> sink, real processes) vs bare encoder, same run ==\n");
-  std::printf("workers 1, intra-op threads %d, batch %zu, pool %zu wedges, window %.0f s, bare 2 x %.0f s\n",
-              a.threads, a.batch, c.pool, a.seconds, a.bare_seconds);
+  std::printf("workers 1, validators %d, intra-op threads %d, batch %zu, pool %zu wedges, window %.0f s, bare 2 x %.0f s\n",
+              a.validators, a.threads, a.batch, c.pool, a.seconds, a.bare_seconds);
   std::printf("%-28s %12s %12s %12s %12s %8s %s\n", "codec", "bare before", "pipeline", "bare after", "bare cpu/s",
               "ratio", "load (1m, at end of each)");
   nlohmann::json rows = nlohmann::json::array();
@@ -32,6 +34,7 @@ int run_e2e(Common& c, const E2eArgs& a) {
     PipelineSpec s;
     s.codec = codec;
     s.threads = a.threads;
+    s.validators = a.validators;
     s.batch = a.batch;
     Pipeline p(c, s, "e2e-" + codec);
     p.wait_flowing(1, 180);
@@ -66,7 +69,7 @@ int run_e2e(Common& c, const E2eArgs& a) {
                 "", mean_batch, n_stored, w.seconds, bare_ms, ingest_ms, ingest_ms > 0 ? 100 * bare_ms / ingest_ms : 0.0,
                 all_ms);
     std::fflush(stdout);
-    rows.push_back({{"codec", name}, {"threads", a.threads}, {"batch", a.batch}, {"bare_before_wps", before.wedges_per_s},
+    rows.push_back({{"codec", name}, {"threads", a.threads}, {"validators", a.validators}, {"batch", a.batch}, {"bare_before_wps", before.wedges_per_s},
                     {"bare_after_wps", after.wedges_per_s}, {"pipeline_wps", rate}, {"ratio", ratio},
                     {"mean_batch", mean_batch}, {"fallbacks", fallbacks}, {"window_s", w.seconds},
                     {"bare_cpu_ms_per_wedge", bare_ms}, {"ingest_cpu_ms_per_wedge", ingest_ms},

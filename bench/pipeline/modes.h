@@ -15,6 +15,7 @@ namespace daqz::bench {
 struct E2eArgs {
   std::vector<std::string> codecs{"bcae", "lossless"};
   int threads = 1;
+  int validators = 1;        // ingest --validators: its one worker only encodes, as the bare encoder does
   size_t batch = 4;
   double seconds = 40;       // pipeline window
   double bare_seconds = 15;  // each of the two bare-encoder runs

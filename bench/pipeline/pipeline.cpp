@@ -28,7 +28,8 @@ ClusterSpec cluster_spec(const Common& c, const PipelineSpec& s, const std::stri
   spec.bin_dir = c.bin_dir;
   spec.work_dir = dir;
   spec.sink_args = {"--segment-bytes", std::to_string(s.segment_bytes), "--log-level", "warn"};
-  spec.ingest_args = {"--workers", std::to_string(s.workers), "--intra-op-threads", std::to_string(s.threads),
+  spec.ingest_args = {"--workers", std::to_string(s.workers), "--validators", std::to_string(s.validators),
+                      "--intra-op-threads", std::to_string(s.threads),
                       "--max-batch", std::to_string(s.batch), "--wedge-codec", s.codec, "--require-model",
                       "--log-level", "warn", "--models-root", c.models_root};
   if (s.codec == "bcae") spec.ingest_args.insert(spec.ingest_args.end(), {"--wedge-model", c.model});

@@ -15,6 +15,7 @@ namespace daqz::bench {
 struct PipelineSpec {
   std::string codec = "bcae";  // ingest --wedge-codec
   int workers = 1;
+  int validators = 0;          // ingest --validators
   int threads = 1;             // --intra-op-threads
   size_t batch = 4;            // --max-batch and the codec's preferred batch
   double rate = 0;             // felix-sim --rate (0 = flat out)

@@ -13,22 +13,46 @@
 
 namespace daqz::bench {
 
-PlainZmqResult plain_zmq_push_pull(const std::vector<Message>& msgs, int hwm, double seconds) {
-  zmq::context_t ctx(1);
+PlainZmqResult plain_zmq_push_pull(const std::vector<Message>& msgs, int hwm, double seconds, int hops) {
+  zmq::context_t ctx(1), sender_ctx(1), relay_ctx(1);
   zmq::socket_t pull(ctx, zmq::socket_type::pull);
   pull.set(zmq::sockopt::rcvhwm, hwm);
   pull.set(zmq::sockopt::linger, 0);
-  const std::string ep = "tcp://127.0.0.1:" + std::to_string(free_tcp_ports(1)[0]);
+  const auto ports = free_tcp_ports(2);
+  const std::string ep = "tcp://127.0.0.1:" + std::to_string(ports[0]);
+  const std::string relay_ep = "tcp://127.0.0.1:" + std::to_string(ports[1]);
   pull.bind(ep);
   std::vector<std::pair<std::string, std::vector<uint8_t>>> frames;
   for (const auto& m : msgs) frames.emplace_back(m.envelope.SerializeAsString(), m.payload);
   std::atomic<bool> stop{false};
+  std::thread relay;
+  if (hops == 2) {
+    zmq::socket_t in(relay_ctx, zmq::socket_type::pull);
+    in.set(zmq::sockopt::rcvhwm, hwm);
+    in.set(zmq::sockopt::linger, 0);
+    in.set(zmq::sockopt::rcvtimeo, 100);
+    in.bind(relay_ep);
+    relay = std::thread([&, in = std::move(in)]() mutable {
+      zmq::socket_t out(relay_ctx, zmq::socket_type::push);
+      out.set(zmq::sockopt::sndhwm, hwm);
+      out.set(zmq::sockopt::linger, 0);
+      out.set(zmq::sockopt::sndtimeo, 100);
+      out.connect(ep);
+      zmq::message_t f;
+      while (!stop.load()) {
+        if (!in.recv(f)) continue;
+        const auto flags = f.more() ? zmq::send_flags::sndmore : zmq::send_flags::none;
+        while (!out.send(f, flags) && !stop.load()) {
+        }
+      }
+    });
+  }
   std::thread sender([&] {
-    zmq::socket_t push(ctx, zmq::socket_type::push);
+    zmq::socket_t push(sender_ctx, zmq::socket_type::push);
     push.set(zmq::sockopt::sndhwm, hwm);
     push.set(zmq::sockopt::linger, 0);
     push.set(zmq::sockopt::sndtimeo, 100);
-    push.connect(ep);
+    push.connect(hops == 2 ? relay_ep : ep);
     size_t i = 0;
     while (!stop.load()) {
       const auto& [env, payload] = frames[i % frames.size()];
@@ -65,6 +89,7 @@ PlainZmqResult plain_zmq_push_pull(const std::vector<Message>& msgs, int hwm, do
   r.cpu_per_s = (self_cpu_seconds() - c0) / elapsed;
   stop = true;
   sender.join();
+  if (relay.joinable()) relay.join();
   r.messages_per_s = count / elapsed;
   r.bytes_per_s = bytes / elapsed;
   return r;

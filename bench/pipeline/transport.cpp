@@ -82,7 +82,8 @@ CodecRun measure_codec(Common& c, const std::string& codec, int workers, double 
   return r;
 }
 
-nlohmann::json to_json(const CodecRun& r, double plain_mps, double plain_gbit, int workers, double mean_msg) {
+nlohmann::json to_json(const CodecRun& r, double plain_mps, double plain_gbit, double relay_mps, int workers,
+                       double mean_msg) {
   const Window& w = r.w;
   return {{"codec", r.codec}, {"workers", workers}, {"mean_message_bytes", mean_msg}, {"window_s", w.seconds},
           {"cpu_per_s", {{"felix_sim", w.cpu_sim / w.seconds}, {"ingest", w.cpu_ingest / w.seconds},
@@ -90,7 +91,8 @@ nlohmann::json to_json(const CodecRun& r, double plain_mps, double plain_gbit, i
           {"felix_sent_gbit_s", r.sim_gbit}, {"ingest_received_gbit_s", r.received_gbit},
           {"ingest_sent_gbit_s", r.sent_gbit}, {"stored_wps", r.stored_wps}, {"ingest_threads", r.threads},
           {"stage_cpu_us_per_wedge", r.stage_us}, {"ratio", plain_gbit > 0 ? r.sim_gbit / plain_gbit : 0.0},
-          {"ratio_messages", plain_mps > 0 ? r.stored_wps / plain_mps : 0.0}, {"load_1m", r.load}};
+          {"ratio_messages", plain_mps > 0 ? r.stored_wps / plain_mps : 0.0},
+          {"ratio_messages_vs_relay", relay_mps > 0 ? r.stored_wps / relay_mps : 0.0}, {"load_1m", r.load}};
 }
 
 }  // namespace
@@ -121,6 +123,9 @@ int run_transport(Common& c, const TransportArgs& a) {
   const PlainZmqResult plain_run = plain_zmq_push_pull(msgs, SocketOptions::kDefaultHwm, a.seconds);
   const double plain = plain_run.bytes_per_s * 8e-9, plain_mps = plain_run.messages_per_s;
   const double load_plain = load_1min();
+  // Two hops with no work: what felix-sim -> ingest -> sink would reach if the nodes did nothing.
+  const PlainZmqResult relay_run = plain_zmq_push_pull(msgs, SocketOptions::kDefaultHwm, a.seconds, 2);
+  const double relay_mps = relay_run.messages_per_s;
 
   std::printf("mean wire message %.0f bytes (pool %zu wedges, seed %lu); ingest workers %d; window %.0f s each\n",
               mean_msg, c.pool, (unsigned long)c.seed, a.workers, a.seconds);
@@ -134,7 +139,13 @@ int run_transport(Common& c, const TransportArgs& a) {
   }
   std::printf("%-40s %9.3f %11.1f %9s %8.3f %8.2f\n", "plain ZeroMQ PUSH/PULL, same frames", plain, plain_mps, "",
               plain_mps > 0 ? 1e3 * plain_run.cpu_per_s / plain_mps : 0.0, load_plain);
+  std::printf("%-40s %9.3f %11.1f %8.1f%% %8.3f\n", "plain ZeroMQ relay: 2 hops, no work", relay_run.bytes_per_s * 8e-9,
+              relay_mps, plain_mps > 0 ? 100 * relay_mps / plain_mps : 0.0,
+              relay_mps > 0 ? 1e3 * relay_run.cpu_per_s / relay_mps : 0.0);
   std::printf("(CPU ms = CPU per message of all processes: felix-sim + ingest + sink, or both plain ends)\n");
+  for (const auto& r : runs)
+    std::printf("%s pipeline = %.1f%% of the no-work relay's messages/s\n", r.codec.c_str(),
+                relay_mps > 0 ? 100 * r.stored_wps / relay_mps : 0.0);
   std::printf("%-14s %9s %9s %9s %9s %9s %11s\n", "CPU µs/wedge", "receive", "validate", "encode", "send", "store",
               "ingest all");
   for (const auto& r : runs) {
@@ -150,13 +161,15 @@ int run_transport(Common& c, const TransportArgs& a) {
   }
   std::fflush(stdout);
   // transport.* keeps the first codec's figures under their old keys; every codec is in transport.codecs.
-  nlohmann::json j = to_json(runs.front(), plain_mps, plain, a.workers, mean_msg);
+  nlohmann::json j = to_json(runs.front(), plain_mps, plain, relay_mps, a.workers, mean_msg);
   j["plain_zmq_gbit_s"] = plain;
   j["plain_zmq_messages_s"] = plain_mps;
   j["plain_zmq_cpu_per_s"] = plain_run.cpu_per_s;
+  j["plain_relay_messages_s"] = relay_mps;
+  j["plain_relay_cpu_per_s"] = relay_run.cpu_per_s;
   j["load_1m"] = {runs.front().load, load_plain};
   j["codecs"] = nlohmann::json::array();
-  for (const auto& r : runs) j["codecs"].push_back(to_json(r, plain_mps, plain, a.workers, mean_msg));
+  for (const auto& r : runs) j["codecs"].push_back(to_json(r, plain_mps, plain, relay_mps, a.workers, mean_msg));
   c.results["transport"] = j;
   return 0;
 }
