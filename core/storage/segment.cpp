@@ -50,6 +50,19 @@ std::string model_key(const wire::Envelope& e) {
 
 std::string model_key(const Message& m) { return model_key(m.envelope); }
 
+namespace {
+
+// True when both records contribute the same model_key() (compared in place, nothing built).
+bool same_model(const wire::Envelope& a, const wire::Envelope& b) {
+  if (a.kind() != b.kind()) return false;
+  if (a.kind() != wire::KIND_ENCODED_RECORD) return true;
+  const auto &x = a.record_meta(), &y = b.record_meta();
+  return x.codec_id() == y.codec_id() && x.model_name() == y.model_name() && x.model_version() == y.model_version() &&
+         x.weights_sha256() == y.weights_sha256();
+}
+
+}  // namespace
+
 SegmentRecord SegmentRecord::owning(Message m) {
   auto held = std::make_shared<Message>(std::move(m));
   SegmentRecord r;
@@ -191,8 +204,11 @@ AppendResult SegmentWriter::append_batch(const SegmentRecord* records, size_t co
                    records[first].payload.size;
     size_t last = first + 1;
     for (; last < count && end < config_.max_bytes; ++last) {
-      const std::string k = model_key(records[last].envelope);
-      if (!k.empty() && !models_.count(k)) break;
+      // Records of one model follow each other: only a change of model builds a key (an allocation).
+      if (!same_model(records[last - 1].envelope, records[last].envelope)) {
+        const std::string k = model_key(records[last].envelope);
+        if (!k.empty() && !models_.count(k)) break;
+      }
       end += kRecordHeaderBytes + 4 + records[last].envelope.ByteSizeLong() + records[last].payload.size;
     }
     write_group(records + first, last - first, result);
